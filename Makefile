@@ -1,0 +1,12 @@
+# The project's two commands (see README.md). Everything else is in scripts/dev.py.
+PYTHON ?= python3
+
+.PHONY: run test lint
+run:  ## Serve Odoo with the module and demo data on http://localhost:8069
+	$(PYTHON) scripts/dev.py run
+
+test:  ## Lint, then install the module in a fresh database and run its tests
+	$(PYTHON) scripts/dev.py test
+
+lint:  ## ruff and pylint-odoo only
+	$(PYTHON) scripts/dev.py lint

@@ -1,0 +1,120 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+SALE_EVENTS = [
+    ("quotation_sent", "Quotation sent"),
+    ("confirmed", "Order confirmed"),
+    ("invoiced", "Fully invoiced"),
+    ("cancelled", "Order cancelled"),
+]
+
+
+class OrderGovernanceStage(models.Model):
+    _name = "order.governance.stage"
+    _description = "Governed Order Stage"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    code = fields.Char(
+        help="Stable technical name for integrations and reports, e.g. 'shipping'."
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        index=True,
+        help="Leave empty to use the stage in every company.",
+    )
+    fold = fields.Boolean(
+        string="Folded in Kanban",
+        help="Fold this stage's column in the order kanban.",
+    )
+    is_final = fields.Boolean(
+        string="Final Stage",
+        help="An order in this stage is complete: it has no next stage.",
+    )
+    is_cancel = fields.Boolean(
+        string="Cancel Stage",
+        help="Never the 'next' stage: orders enter it when they are cancelled or "
+        "when an officer moves them there.",
+    )
+    responsible_department_id = fields.Many2one(
+        comodel_name="hr.department",
+        check_company=True,
+        help="RACI 'R': the department that executes this stage, unless a "
+        "responsibility rule picks another one.",
+    )
+    accountable_department_id = fields.Many2one(
+        comodel_name="hr.department",
+        check_company=True,
+        default=lambda self: self.env.company.order_management_department_id,
+        help="RACI 'A': the department that answers for this stage. Defaults to the "
+        "company's order management department.",
+    )
+    consulted_department_ids = fields.Many2many(
+        comodel_name="hr.department",
+        relation="order_governance_stage_consulted_rel",
+        column1="stage_id",
+        column2="department_id",
+        string="Consulted Departments",
+        check_company=True,
+        help="RACI 'C': departments whose managers are consulted on entry.",
+    )
+    informed_department_ids = fields.Many2many(
+        comodel_name="hr.department",
+        relation="order_governance_stage_informed_rel",
+        column1="stage_id",
+        column2="department_id",
+        string="Informed Departments",
+        check_company=True,
+        help="RACI 'I': departments whose managers are informed on entry.",
+    )
+    sla_hours = fields.Float(
+        string="SLA (working hours)",
+        help="Working hours an order may stay in this stage; 0 means no SLA.",
+    )
+    norms = fields.Html(
+        string="Operating Norms",
+        translate=True,
+        help="How the work of this stage is done; shown on the order while it is "
+        "in this stage.",
+    )
+    sale_event = fields.Selection(
+        selection=SALE_EVENTS,
+        help="When this event happens on an order, the order moves into this stage "
+        "by itself (never backwards, except into a cancel stage).",
+    )
+    color = fields.Integer()
+
+    @api.constrains("sla_hours")
+    def _check_sla_hours(self):
+        for stage in self.filtered(lambda s: s.sla_hours < 0):
+            raise ValidationError(
+                _("The SLA of stage %s cannot be negative.", stage.display_name)
+            )
+
+    @api.constrains("is_final", "is_cancel")
+    def _check_final_or_cancel(self):
+        for stage in self.filtered(lambda s: s.is_final and s.is_cancel):
+            raise ValidationError(
+                _(
+                    "Stage %s cannot be both final and a cancel stage.",
+                    stage.display_name,
+                )
+            )
+
+    @api.constrains("sale_event", "company_id", "active")
+    def _check_unique_sale_event(self):
+        for stage in self.filtered("sale_event"):
+            domain = [("id", "!=", stage.id), ("sale_event", "=", stage.sale_event)]
+            if stage.company_id:  # a shared stage clashes with every company's
+                domain.append(("company_id", "in", [stage.company_id.id, False]))
+            clash = self.search_count(domain)
+            if clash:
+                raise ValidationError(
+                    _(
+                        "Only one active stage may be entered on the event '%s'.",
+                        dict(SALE_EVENTS)[stage.sale_event],
+                    )
+                )

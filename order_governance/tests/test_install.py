@@ -1,0 +1,50 @@
+from odoo.tests import Form, TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    """The module's skeleton: groups, menus and settings."""
+
+    def test_groups_imply_each_other(self):
+        """Each governance group implies the one before it, the first the salesman."""
+        chain = [
+            "sales_team.group_sale_salesman",
+            "order_governance.group_governance_user",
+            "order_governance.group_governance_manager",
+            "order_governance.group_governance_officer",
+            "order_governance.group_governance_admin",
+        ]
+        category = self.env.ref("order_governance.module_category_order_governance")
+        for lower, higher in zip(chain, chain[1:], strict=False):
+            group = self.env.ref(higher)
+            self.assertEqual(group.category_id, category)
+            self.assertIn(self.env.ref(lower), group.implied_ids)
+
+    def test_admin_is_governance_admin(self):
+        """The database administrator configures governance out of the box."""
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("order_governance.group_governance_admin"))
+
+    def test_menus(self):
+        """Configuration and Reporting menus sit under Sales."""
+        config = self.env.ref("order_governance.order_governance_config_menu")
+        self.assertEqual(config.parent_id, self.env.ref("sale.menu_sale_config"))
+        self.assertEqual(
+            {menu.action for menu in config.child_id},
+            {
+                self.env.ref("order_governance.order_governance_stage_action"),
+                self.env.ref("order_governance.order_governance_rule_action"),
+            },
+        )
+        report = self.env.ref("order_governance.order_governance_report_menu")
+        self.assertEqual(report.parent_id, self.env.ref("sale.menu_sale_report"))
+
+    def test_settings_field_saves(self):
+        """The order management department is set from the Settings screen."""
+        department = self.env["hr.department"].create(
+            {"name": "Order Desk", "company_id": self.env.company.id}
+        )
+        settings = Form(self.env["res.config.settings"])
+        settings.order_management_department_id = department
+        settings.save().execute()
+        self.assertEqual(self.env.company.order_management_department_id, department)

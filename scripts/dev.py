@@ -1,0 +1,628 @@
+#!/usr/bin/env python3
+"""The project's commands: ``run`` serves Odoo with the module, ``test`` tests it.
+
+Both commands prepare what is missing first (Python packages, Odoo 18.0, a PostgreSQL
+server, Chromium for the browser tours). Run ``python3 scripts/dev.py --help``.
+
+PostgreSQL: the server named by PGHOST/PGPORT/PGUSER/PGPASSWORD when any of them is
+set, otherwise a throwaway cluster of the project's own in ``.local/pg`` (git-ignored),
+reached on a Unix socket only. Each command registers itself as a user of that cluster;
+the last one to leave stops it cleanly, so two commands at once share it and a crashed
+one leaves nothing that blocks the next.
+"""
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+MODULE = "order_governance"
+ODOO_SERIES = "18.0"
+# Official upstream source of Odoo 18.0, used only when no Odoo is importable.
+ODOO_UPSTREAM = "https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz"
+APP_ROLE = "odoo"  # Odoo refuses to connect as "postgres"
+RUN_DATABASE = os.environ.get("OG_DATABASE", "order_governance")
+PG_ENV_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
+
+
+class SetupError(Exception):
+    """A problem the user must fix; printed as one clear message, no traceback."""
+
+
+def say(message):
+    print(f"[order_governance] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------
+# Python packages and Odoo
+# ---------------------------------------------------------------------------
+def ensure_requirements(filename):
+    """pip-install a requirements file once; later runs see the stamp and skip pip."""
+    path = ROOT / filename
+    digest = hashlib.sha256()
+    digest.update(sys.executable.encode())
+    for name in ("requirements.txt", filename):
+        digest.update((ROOT / name).read_bytes())
+    stamp = LOCAL / f"pip-{digest.hexdigest()[:16]}.stamp"
+    if stamp.exists():
+        return
+    say(f"Installing Python packages from {filename}")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "-r", str(path)],
+        check=False,
+    )
+    if result.returncode:
+        raise SetupError(
+            f"pip could not install {filename} (exit {result.returncode}); "
+            "see pip's output above."
+        )
+    LOCAL.mkdir(exist_ok=True)
+    stamp.touch()
+
+
+def odoo_version():
+    """Version series of the importable Odoo, or None when there is none."""
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import odoo.release as r; print(r.serie)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return probe.stdout.strip() if probe.returncode == 0 else None
+
+
+def ensure_odoo():
+    version = odoo_version()
+    if version == ODOO_SERIES:
+        return
+    if version:
+        raise SetupError(
+            f"This Python ({sys.executable}) imports Odoo {version}; the module needs "
+            f"Odoo {ODOO_SERIES}. Install Odoo {ODOO_SERIES} into this Python."
+        )
+    say(f"Odoo is not importable: installing Odoo {ODOO_SERIES} from {ODOO_UPSTREAM}")
+    try:
+        urllib.request.urlopen(
+            urllib.request.Request(ODOO_UPSTREAM, method="HEAD"), timeout=15
+        )
+    except OSError as error:
+        raise SetupError(
+            f"Odoo {ODOO_SERIES} is not importable by {sys.executable} and its "
+            f"upstream source cannot be reached ({error}). Install Odoo "
+            f"{ODOO_SERIES} into this Python (e.g. `pip install --no-deps "
+            "<an Odoo 18.0 checkout>`), then run the command again."
+        ) from None
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", ODOO_UPSTREAM],
+        check=False,
+    )
+    if result.returncode or odoo_version() != ODOO_SERIES:
+        raise SetupError(
+            f"Installing Odoo {ODOO_SERIES} from {ODOO_UPSTREAM} failed. Install Odoo "
+            f"{ODOO_SERIES} into {sys.executable} by hand, then run the command again."
+        )
+
+
+def odoo_addons_paths():
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import odoo.addons, os; print(os.pathsep.join(odoo.addons.__path__))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [p for p in probe.stdout.strip().split(os.pathsep) if p]
+
+
+def ensure_chromium():
+    """Browser tours need Chromium; install Debian's package when we can."""
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Installing Chromium (Debian package `chromium`) for the browser tours")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env
+        )
+    if not shutil.which("chromium"):
+        raise SetupError(
+            "Chromium is needed for the browser tours: install it (Debian: "
+            "`apt-get install chromium`), then run the command again."
+        )
+
+
+# ---------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------
+class ExternalServer:
+    """The server the standard PG* variables point to."""
+
+    def __init__(self):
+        self.host = os.environ.get("PGHOST") or "localhost"
+        self.port = os.environ.get("PGPORT") or "5432"
+        self.user = os.environ.get("PGUSER") or pwd.getpwuid(os.getuid()).pw_name
+        self.password = os.environ.get("PGPASSWORD") or ""
+
+    def describe(self):
+        return f"PGHOST={self.host} PGPORT={self.port} PGUSER={self.user}"
+
+    def __enter__(self):
+        if self.user == "postgres":
+            raise SetupError(
+                "PGUSER=postgres: Odoo refuses to connect as the `postgres` role. "
+                "Create another role with CREATEDB and set PGUSER to it."
+            )
+        check_connection(self)
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def check_connection(server):
+    import psycopg2
+
+    try:
+        conn = psycopg2.connect(
+            host=server.host,
+            port=server.port,
+            user=server.user,
+            password=server.password or None,
+            dbname="postgres",
+            connect_timeout=5,
+        )
+    except psycopg2.Error as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else error
+        raise SetupError(
+            f"Cannot connect to PostgreSQL with {server.describe()}: {reason}. "
+            "Fix these variables, or unset PGHOST, PGPORT, PGUSER and PGPASSWORD "
+            "to let the project start a throwaway server of its own."
+        ) from None
+    conn.close()
+
+
+class LocalCluster:
+    """A throwaway cluster in .local/pg, shared by concurrent commands."""
+
+    def __init__(self):
+        self.base = LOCAL / "pg"
+        self.data = self.base / "data"
+        self.users = self.base / "users"
+        # Unix socket paths are limited to ~100 bytes: keep the socket in /tmp.
+        tag = hashlib.sha256(str(ROOT).encode()).hexdigest()[:10]
+        self.host = f"/tmp/og-pg-{tag}"
+        self.port = "5432"
+        self.user = APP_ROLE
+        self.password = ""
+        self.bindir = self._find_bindir()
+        self.os_user = self._os_user()
+
+    def describe(self):
+        return f"the project's own cluster in {self.data}"
+
+    @staticmethod
+    def _find_bindir():
+        candidates = []
+        if shutil.which("pg_config"):
+            out = subprocess.run(
+                ["pg_config", "--bindir"], capture_output=True, text=True, check=False
+            )
+            candidates.append(Path(out.stdout.strip()))
+        candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+        if shutil.which("initdb"):
+            candidates.append(Path(shutil.which("initdb")).resolve().parent)
+        for bindir in candidates:
+            if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
+                return bindir
+        raise SetupError(
+            "No PostgreSQL server binaries (initdb, pg_ctl) found. Install PostgreSQL "
+            "(Debian: `apt-get install postgresql`), or set PGHOST/PGPORT/PGUSER/"
+            "PGPASSWORD to a server of yours."
+        )
+
+    @staticmethod
+    def _os_user():
+        """initdb refuses root: run the cluster as `postgres` when we are root."""
+        if os.geteuid() != 0:
+            return None
+        try:
+            return pwd.getpwnam("postgres")
+        except KeyError:
+            raise SetupError(
+                "Running as root and there is no `postgres` system user to own the "
+                "PostgreSQL cluster. Create one (`useradd --system postgres`) or run "
+                "as a normal user."
+            ) from None
+
+    def _run(self, *args, check=True, quiet=False):
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.os_user:
+            cmd = ["runuser", "-u", self.os_user.pw_name, "--", *cmd]
+        return subprocess.run(
+            cmd,
+            check=check,
+            capture_output=quiet,
+            text=True,
+            cwd="/",
+        )
+
+    def _chown(self, path):
+        if self.os_user:
+            os.chown(path, self.os_user.pw_uid, self.os_user.pw_gid)
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self.base.mkdir(parents=True, exist_ok=True)
+        with open(self.base / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _live_users(self):
+        live = []
+        for entry in self.users.glob("*"):
+            try:
+                os.kill(int(entry.name), 0)
+                live.append(entry)
+            except (ValueError, ProcessLookupError):
+                entry.unlink(missing_ok=True)  # left by a crashed command
+            except PermissionError:
+                live.append(entry)
+        return live
+
+    def _running(self):
+        return (
+            self._run(
+                "pg_ctl", "status", "-D", str(self.data), check=False, quiet=True
+            ).returncode
+            == 0
+        )
+
+    def _init(self):
+        say(f"Creating a throwaway PostgreSQL cluster in {self.data}")
+        if self.data.exists():
+            shutil.rmtree(self.data)  # a half-made cluster from an interrupted init
+        self.data.mkdir(parents=True)
+        self.data.chmod(0o700)
+        self._chown(self.data)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            quiet=True,
+        )
+        with open(self.data / "postgresql.conf", "a") as conf:
+            conf.write(
+                "\n# order_governance: Unix socket only, quick and throwaway\n"
+                "listen_addresses = ''\n"
+                f"unix_socket_directories = '{self.host}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                "max_connections = 100\n"
+            )
+        (self.data / "og-ready").touch()
+
+    def _start(self):
+        if not (self.data / "og-ready").exists():
+            self._init()
+        Path(self.host).mkdir(mode=0o700, exist_ok=True)
+        self._chown(self.host)
+        log = self.base / "postgresql.log"
+        log.touch()
+        self._chown(log)
+        result = self._run(
+            "pg_ctl",
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(self.data),
+            "-l",
+            str(log),
+            check=False,
+            quiet=True,
+        )
+        if result.returncode:
+            tail = log.read_text(errors="replace").splitlines()[-5:]
+            raise SetupError(
+                "The project's PostgreSQL cluster did not start:\n  "
+                + "\n  ".join(tail)
+            )
+        self._run(
+            "psql",
+            "-h",
+            self.host,
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-qc",
+            f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname="
+            f"'{APP_ROLE}') THEN CREATE ROLE {APP_ROLE} LOGIN SUPERUSER; "
+            "END IF; END$$;",
+            quiet=True,
+        )
+
+    def __enter__(self):
+        with self._locked():
+            self.users.mkdir(parents=True, exist_ok=True)
+            (self.users / str(os.getpid())).touch()
+            if not self._running():
+                self._start()
+        check_connection(self)
+        return self
+
+    def __exit__(self, *exc):
+        with self._locked():
+            (self.users / str(os.getpid())).unlink(missing_ok=True)
+            if not self._live_users() and self._running():
+                say("Stopping the project's PostgreSQL cluster")
+                self._run(
+                    "pg_ctl",
+                    "stop",
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-D",
+                    str(self.data),
+                    check=False,
+                    quiet=True,
+                )
+        return False
+
+
+def postgres_server():
+    if any(os.environ.get(var) for var in PG_ENV_VARS):
+        return ExternalServer()
+    return LocalCluster()
+
+
+# ---------------------------------------------------------------------------
+# Odoo
+# ---------------------------------------------------------------------------
+def write_config(server, name, http_port=8069):
+    """An Odoo configuration file for this server; returns its path."""
+    LOCAL.mkdir(exist_ok=True)
+    addons = [*odoo_addons_paths(), str(ROOT)]
+    lines = [
+        "[options]",
+        f"addons_path = {','.join(addons)}",
+        f"data_dir = {LOCAL / 'odoo-data'}",
+        f"db_host = {server.host}",
+        f"db_port = {server.port}",
+        f"db_user = {server.user}",
+        f"db_password = {server.password or 'False'}",
+        f"http_port = {http_port}",
+        "admin_passwd = admin",
+        "max_cron_threads = 1",
+    ]
+    path = LOCAL / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def odoo_cmd(config, *args):
+    return [sys.executable, "-m", "odoo", "-c", str(config), *args]
+
+
+def db_query(server, dbname, sql):
+    import psycopg2
+
+    conn = psycopg2.connect(
+        host=server.host,
+        port=server.port,
+        user=server.user,
+        password=server.password or None,
+        dbname=dbname,
+    )
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            cr.execute(sql)
+            return cr.fetchall() if cr.description else None
+    finally:
+        conn.close()
+
+
+def module_installed(server, dbname):
+    exists = db_query(
+        server, "postgres", f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'"
+    )
+    if not exists:
+        return False
+    state = db_query(
+        server,
+        dbname,
+        f"SELECT state FROM ir_module_module WHERE name = '{MODULE}'",
+    )
+    return bool(state) and state[0][0] == "installed"
+
+
+def drop_database(server, dbname):
+    db_query(server, "postgres", f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
+def install_module(config, dbname, demo=True, extra=()):
+    args = [
+        "-d",
+        dbname,
+        "-i",
+        MODULE,
+        "--stop-after-init",
+        "--no-http",
+        "--log-level=warn",
+        *extra,
+    ]
+    if not demo:
+        args.append("--without-demo=all")
+    result = subprocess.run(odoo_cmd(config, *args), check=False)
+    if result.returncode:
+        raise SetupError(
+            f"Installing {MODULE} in database {dbname} failed (see above)."
+        )
+
+
+def run_forwarding_signals(cmd):
+    """Run a child in the foreground and wait for it to end, even on Ctrl-C."""
+    child = subprocess.Popen(cmd)
+    # The terminal sends Ctrl-C to the child too (same process group): let it shut
+    # down by itself, then clean up here. A SIGTERM sent to us alone is passed on.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
+    try:
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# ---------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------
+def prepare(requirements):
+    ensure_requirements(requirements)
+    ensure_odoo()
+
+
+def cmd_run(args):
+    prepare("requirements.txt")
+    with postgres_server() as server:
+        config = write_config(server, "odoo-run.conf", http_port=args.port)
+        if not module_installed(server, RUN_DATABASE):
+            drop_database(server, RUN_DATABASE)  # a half-made one from a crash
+            say(
+                f"Creating database {RUN_DATABASE} with {MODULE} and its demo data "
+                "(a few minutes, once)"
+            )
+            install_module(config, RUN_DATABASE)
+        say(
+            f"Odoo on http://localhost:{args.port} — login admin / password admin "
+            "(Ctrl-C stops it)"
+        )
+        return run_forwarding_signals(
+            odoo_cmd(config, "-d", RUN_DATABASE, "--db-filter", f"^{RUN_DATABASE}$")
+        )
+
+
+def cmd_lint(_args):
+    prepare("requirements-test.txt")
+    say("ruff")
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-fix", "."], cwd=ROOT, check=False
+    )
+    say("pylint-odoo (OCA's mandatory checks)")
+    pylint = subprocess.run(
+        [sys.executable, "-m", "pylint", "--rcfile=.pylintrc-mandatory", MODULE],
+        cwd=ROOT,
+        check=False,
+    )
+    return 1 if (ruff.returncode or pylint.returncode) else 0
+
+
+def cmd_test(args):
+    prepare("requirements-test.txt")
+    if not args.no_lint and cmd_lint(args):
+        say("Lint failed: fix the findings above.")
+        return 1
+    ensure_chromium()
+    with postgres_server() as server:
+        dbname = f"og_test_{os.getpid()}"
+        config = write_config(
+            server, f"odoo-test-{os.getpid()}.conf", http_port=free_port()
+        )
+        env = dict(os.environ, OG_ODOO_CONFIG=str(config), OG_TEST_DATABASE=dbname)
+        try:
+            say(f"Installing {MODULE} with demo data in a fresh database {dbname}")
+            install_module(config, dbname)
+            cmd = [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-p",
+                "no:cacheprovider",
+                f"--odoo-config={config}",
+                f"--odoo-database={dbname}",
+                "--odoo-http",
+                *(args.pytest_args or [MODULE, "tests"]),
+            ]
+            result = subprocess.run(cmd, cwd=ROOT, env=env, check=False)
+            return result.returncode
+        finally:
+            drop_database(server, dbname)
+            config.unlink(missing_ok=True)
+
+
+def cmd_check_db(_args):
+    """Only connect to the PostgreSQL server the commands would use."""
+    with postgres_server() as server:
+        say(f"PostgreSQL is reachable ({server.describe()})")
+    return 0
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="serve Odoo with the module and demo data")
+    run.add_argument("--port", type=int, default=8069)
+    test = sub.add_parser("test", help="lint, then run the tests on a fresh database")
+    test.add_argument("--no-lint", action="store_true")
+    test.add_argument(
+        "pytest_args",
+        nargs=argparse.REMAINDER,
+        help="arguments passed on to pytest (default: all tests)",
+    )
+    sub.add_parser("lint", help="ruff and pylint-odoo")
+    sub.add_parser("check-db", help="check the PostgreSQL settings")
+    args = parser.parse_args(argv)
+    commands = {
+        "run": cmd_run,
+        "test": cmd_test,
+        "lint": cmd_lint,
+        "check-db": cmd_check_db,
+    }
+    try:
+        return commands[args.command](args)
+    except SetupError as error:
+        print(f"\n[order_governance] ERROR: {error}\n", file=sys.stderr, flush=True)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Project-level tests: the commands of scripts/dev.py, the install cycle."""
