@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 ASSIGNMENTS = [
@@ -23,7 +24,9 @@ class OrderGovernanceRule(models.Model):
     company_id = fields.Many2one(
         comodel_name="res.company",
         index=True,
-        help="Leave empty to apply the rule in every company.",
+        default=lambda self: self.env.company,
+        help="Leave empty to apply the rule in every company (its department and "
+        "user must then be shared too).",
     )
     stage_ids = fields.Many2many(
         comodel_name="order.governance.stage",
@@ -89,3 +92,105 @@ class OrderGovernanceRule(models.Model):
     def _get_domain(self):
         self.ensure_one()
         return safe_eval(self.domain or "[]")
+
+    def _split_orders(self, orders):
+        """Give each order to the first rule of ``self`` (sorted) that matches it.
+
+        Returns ``([(rule, orders), ...], unmatched orders)``; one query per rule.
+        """
+        SaleOrder = self.env["sale.order"].sudo()
+        remaining = orders
+        matches = []
+        for rule in self:
+            candidates = remaining.filtered(
+                lambda o, r=rule: not r.company_id or o.company_id == r.company_id
+            )
+            if not candidates:
+                continue
+            found = SaleOrder.search(
+                [("id", "in", candidates.ids), *rule._get_domain()]
+            )
+            matched = candidates.browse(found.ids)
+            if matched:
+                matches.append((rule, matched))
+                remaining -= matched
+        return matches, remaining
+
+    def _assign_users(self, orders, department, preview=False):
+        """Pick the responsible person of each order inside ``department``.
+
+        ``self`` is the matching rule, or empty for the stage's fallback (manager).
+        Returns ``{order id: res.users}`` (an empty recordset when nobody is found).
+        With ``preview``, nothing is written (the round-robin pointer stays put).
+        """
+        method = self.assignment if self else "manager"
+        nobody = self.env["res.users"]
+        if method == "user":
+            return dict.fromkeys(orders.ids, self.user_id)
+        manager = department._governance_manager_user() if department else nobody
+        if method == "manager":
+            return dict.fromkeys(orders.ids, manager)
+        members = department._governance_member_users() if department else nobody
+        if method == "salesperson":
+            return {
+                o.id: o.user_id if o.user_id in members else manager for o in orders
+            }
+        if not members:
+            return dict.fromkeys(orders.ids, nobody)
+        if method == "round_robin":
+            return self._assign_round_robin(orders, members, preview)
+        return self._assign_least_loaded(orders, members)
+
+    def _assign_round_robin(self, orders, members, preview):
+        """Deal the orders out in turn; the pointer is a locked row of this rule, so
+        concurrent transactions never hand out the same turn twice."""
+        self.ensure_one()
+        self.flush_recordset(["last_assigned_user_id"])
+        lock = SQL("") if preview else SQL("FOR UPDATE")
+        self.env.cr.execute(
+            SQL(
+                "SELECT last_assigned_user_id FROM %s WHERE id = %s %s",
+                SQL.identifier(self._table),
+                self.id,
+                lock,
+            )
+        )
+        last_id = self.env.cr.fetchone()[0]
+        ids = members.ids
+        # Resume after the last assignee; if they left, after their place in id order.
+        start = next((i for i, uid in enumerate(ids) if uid > (last_id or 0)), 0)
+        if last_id in ids:
+            start = (ids.index(last_id) + 1) % len(ids)
+        result = {}
+        for offset, order in enumerate(orders):
+            result[order.id] = members[(start + offset) % len(ids)]
+        if not preview and orders:
+            self.invalidate_recordset(["last_assigned_user_id"])
+            self.sudo().write({"last_assigned_user_id": result[orders[-1].id].id})
+        return result
+
+    def _assign_least_loaded(self, orders, members):
+        """The member with the fewest open orders under their responsibility; ties go
+        to the lowest id. Orders of one batch are spread as they are assigned."""
+        counts = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("responsible_user_id", "in", members.ids),
+                    ("governance_stage_id.is_final", "=", False),
+                    ("governance_stage_id.is_cancel", "=", False),
+                    ("id", "not in", orders.ids),
+                ],
+                ["responsible_user_id"],
+                ["__count"],
+            )
+        )
+        load = dict.fromkeys(members.ids, 0)
+        load.update({user.id: count for user, count in counts})
+        result = {}
+        for order in orders:
+            user_id = min(load, key=lambda uid: (load[uid], uid))
+            load[user_id] += 1
+            result[order.id] = members.browse(user_id)
+        return result

@@ -41,13 +41,11 @@ class OrderGovernanceStage(models.Model):
     )
     responsible_department_id = fields.Many2one(
         comodel_name="hr.department",
-        check_company=True,
         help="RACI 'R': the department that executes this stage, unless a "
         "responsibility rule picks another one.",
     )
     accountable_department_id = fields.Many2one(
         comodel_name="hr.department",
-        check_company=True,
         default=lambda self: self.env.company.order_management_department_id,
         help="RACI 'A': the department that answers for this stage. Defaults to the "
         "company's order management department.",
@@ -58,7 +56,6 @@ class OrderGovernanceStage(models.Model):
         column1="stage_id",
         column2="department_id",
         string="Consulted Departments",
-        check_company=True,
         help="RACI 'C': departments whose managers are consulted on entry.",
     )
     informed_department_ids = fields.Many2many(
@@ -67,7 +64,6 @@ class OrderGovernanceStage(models.Model):
         column1="stage_id",
         column2="department_id",
         string="Informed Departments",
-        check_company=True,
         help="RACI 'I': departments whose managers are informed on entry.",
     )
     sla_hours = fields.Float(
@@ -93,6 +89,37 @@ class OrderGovernanceStage(models.Model):
             raise ValidationError(
                 _("The SLA of stage %s cannot be negative.", stage.display_name)
             )
+
+    @api.constrains(
+        "company_id",
+        "responsible_department_id",
+        "accountable_department_id",
+        "consulted_department_ids",
+        "informed_department_ids",
+    )
+    def _check_department_company(self):
+        """A company's stage uses that company's departments; a shared stage (no
+        company) may name the departments of any company."""
+        for stage in self.filtered("company_id"):
+            departments = (
+                stage.responsible_department_id
+                | stage.accountable_department_id
+                | stage.consulted_department_ids
+                | stage.informed_department_ids
+            )
+            foreign = departments.filtered(
+                lambda d, s=stage: d.company_id and d.company_id != s.company_id
+            )
+            if foreign:
+                raise ValidationError(
+                    _(
+                        "Stage %(stage)s belongs to %(company)s but names departments "
+                        "of another company: %(departments)s.",
+                        stage=stage.display_name,
+                        company=stage.company_id.name,
+                        departments=", ".join(foreign.mapped("display_name")),
+                    )
+                )
 
     @api.constrains("is_final", "is_cancel")
     def _check_final_or_cancel(self):

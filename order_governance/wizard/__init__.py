@@ -1,0 +1,2 @@
+from . import order_governance_send_back
+from . import order_governance_reassign
