@@ -107,10 +107,12 @@ class OrderGovernanceRule(models.Model):
             )
             if not candidates:
                 continue
-            found = SaleOrder.search(
-                [("id", "in", candidates.ids), *rule._get_domain()]
+            found = set(
+                SaleOrder.search(
+                    [("id", "in", candidates.ids), *rule._get_domain()]
+                ).ids
             )
-            matched = candidates.browse(found.ids)
+            matched = candidates.filtered(lambda o, f=found: o.id in f)  # keep order
             if matched:
                 matches.append((rule, matched))
                 remaining -= matched

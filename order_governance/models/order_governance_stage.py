@@ -46,7 +46,9 @@ class OrderGovernanceStage(models.Model):
     )
     accountable_department_id = fields.Many2one(
         comodel_name="hr.department",
-        default=lambda self: self.env.company.order_management_department_id,
+        compute="_compute_accountable_department_id",
+        store=True,
+        readonly=False,
         help="RACI 'A': the department that answers for this stage. Defaults to the "
         "company's order management department.",
     )
@@ -90,6 +92,15 @@ class OrderGovernanceStage(models.Model):
                 _("The SLA of stage %s cannot be negative.", stage.display_name)
             )
 
+    @api.depends("company_id")
+    def _compute_accountable_department_id(self):
+        for stage in self:
+            company = stage.company_id or self.env.company
+            stage.accountable_department_id = (
+                stage.accountable_department_id
+                or company.order_management_department_id
+            )
+
     @api.constrains(
         "company_id",
         "responsible_department_id",
@@ -126,7 +137,7 @@ class OrderGovernanceStage(models.Model):
         for stage in self.filtered(lambda s: s.is_final and s.is_cancel):
             raise ValidationError(
                 _(
-                    "Stage %s cannot be both final and a cancel stage.",
+                    "Stage %s cannot be both final and cancel.",
                     stage.display_name,
                 )
             )

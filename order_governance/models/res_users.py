@@ -36,6 +36,9 @@ class ResUsers(models.Model):
         user. Drop the cache so that a change of department or manager shows at once
         (the registry signals the other workers)."""
         self.env.registry.clear_cache()
+        self.env["res.users"].invalidate_model(
+            ["governance_department_ids", "governance_managed_department_ids"]
+        )
 
     def _is_governance_officer(self):
         self.ensure_one()

@@ -259,7 +259,10 @@ class SaleOrder(models.Model):
             "res_model": "order.governance.reassign",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_order_ids": self.ids},
+            "context": {
+                "default_order_ids": self.ids,
+                "default_department_id": self.responsible_department_id[:1].id,
+            },
         }
 
     def governance_reassign(self, department, user=None):
