@@ -221,7 +221,7 @@ class SaleOrder(models.Model):
         next_stages = self._governance_next_stages()
         for stage, orders in self._governance_group_by_stage(next_stages).items():
             orders._governance_transition(stage)
-        return True
+        return self._governance_action_after_handoff()
 
     def governance_move(self, stage, reason=None):
         """Move every order of ``self`` to ``stage``; backwards is rework and needs a
@@ -230,6 +230,26 @@ class SaleOrder(models.Model):
             stage = self.env["order.governance.stage"].browse(stage)
         self._governance_transition(stage, reason=reason)
         return True
+
+    def _governance_action_after_handoff(self):
+        """Executors see only what they are responsible for: once they have handed
+        the orders over, leave the form for the Order Desk instead of reloading a
+        record they may no longer read."""
+        visible = self.search_count([("id", "in", self.ids)])
+        if visible == len(self):
+            return True
+        desk = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_governance.sale_order_action_order_desk"
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Handed over: the order has left your hands."),
+                "next": desk,
+            },
+        }
 
     def governance_resolve(self, stage):
         """Who would be responsible for this order in ``stage``; writes nothing.

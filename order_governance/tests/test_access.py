@@ -96,7 +96,7 @@ class TestAccess(OrderGovernanceCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.prod_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"user_id": self.log_worker.id})
         )
         self.assertEqual(wizard.department_id, self.dep_production)

@@ -26,6 +26,19 @@ class TestMoves(OrderGovernanceCase):
         self.assertEqual(log.previous_stage_id, self.stage_received)
         self.assert_contiguous(order)
 
+    def test_handoff_out_of_sight_leaves_the_form(self):
+        """An executor who hands over an order he can no longer see is sent to the
+        Order Desk instead of a form he may not read."""
+        order = self.put_in(self.create_order(), self.stage_production)
+        action = order.with_user(self.prod_worker2).action_governance_next()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            action["params"]["next"]["id"],
+            self.env.ref("order_governance.sale_order_action_order_desk").id,
+        )
+        staying = self.create_order()
+        self.assertIs(staying.with_user(self.sales_user).action_governance_next(), True)
+
     def test_handoff_message(self):
         """Each move posts a chatter message naming the stage, with tracking."""
         order = self.create_order()
@@ -89,7 +102,7 @@ class TestMoves(OrderGovernanceCase):
         action = order.action_governance_send_back()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"stage_id": self.stage_received.id, "reason": "Start over"})
         )
         self.assertEqual(

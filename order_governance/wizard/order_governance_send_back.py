@@ -41,4 +41,7 @@ class OrderGovernanceSendBack(models.TransientModel):
     def action_send_back(self):
         self.ensure_one()
         self.order_ids.governance_move(self.stage_id, reason=self.reason)
+        action = self.order_ids._governance_action_after_handoff()
+        if isinstance(action, dict):
+            return action
         return {"type": "ir.actions.act_window_close"}
