@@ -1,7 +1,7 @@
 # The project's two commands (see README.md). Everything else is in scripts/dev.py.
 PYTHON ?= python3
 
-.PHONY: run test lint
+.PHONY: run test lint pot
 run:  ## Serve Odoo with the module and demo data on http://localhost:8069
 	$(PYTHON) scripts/dev.py run
 
@@ -10,3 +10,6 @@ test:  ## Lint, then install the module in a fresh database and run its tests
 
 lint:  ## ruff and pylint-odoo only
 	$(PYTHON) scripts/dev.py lint
+
+pot:  ## Export the translation template order_governance/i18n/order_governance.pot
+	$(PYTHON) scripts/dev.py pot

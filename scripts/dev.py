@@ -579,6 +579,37 @@ def cmd_test(args):
             config.unlink(missing_ok=True)
 
 
+def cmd_pot(_args):
+    """Export the module's translation template to order_governance/i18n/."""
+    prepare("requirements.txt")
+    with postgres_server() as server:
+        dbname = f"og_pot_{os.getpid()}"
+        config = write_config(server, f"odoo-pot-{os.getpid()}.conf")
+        try:
+            install_module(config, dbname, demo=False)
+            target = ROOT / MODULE / "i18n" / f"{MODULE}.pot"
+            target.parent.mkdir(exist_ok=True)
+            result = subprocess.run(
+                odoo_cmd(
+                    config,
+                    "-d",
+                    dbname,
+                    f"--i18n-export={target}",
+                    f"--modules={MODULE}",
+                    "--stop-after-init",
+                    "--no-http",
+                    "--log-level=warn",
+                ),
+                check=False,
+            )
+            if not result.returncode:
+                say(f"Wrote {target.relative_to(ROOT)}")
+            return result.returncode
+        finally:
+            drop_database(server, dbname)
+            config.unlink(missing_ok=True)
+
+
 def cmd_check_db(_args):
     """Only connect to the PostgreSQL server the commands would use."""
     with postgres_server() as server:
@@ -608,12 +639,14 @@ def main(argv=None):
     )
     sub.add_parser("lint", help="ruff and pylint-odoo")
     sub.add_parser("check-db", help="check the PostgreSQL settings")
+    sub.add_parser("pot", help="export the translation template (i18n/*.pot)")
     args = parser.parse_args(argv)
     commands = {
         "run": cmd_run,
         "test": cmd_test,
         "lint": cmd_lint,
         "check-db": cmd_check_db,
+        "pot": cmd_pot,
     }
     try:
         return commands[args.command](args)
