@@ -527,7 +527,16 @@ def cmd_run(args):
             "(Ctrl-C stops it)"
         )
         return run_forwarding_signals(
-            odoo_cmd(config, "-d", RUN_DATABASE, "--db-filter", f"^{RUN_DATABASE}$")
+            # -u: a database made by an older checkout gets this code's data and views.
+            odoo_cmd(
+                config,
+                "-d",
+                RUN_DATABASE,
+                "--db-filter",
+                f"^{RUN_DATABASE}$",
+                "-u",
+                MODULE,
+            )
         )
 
 

@@ -4,7 +4,12 @@ from . import res_users
 from . import hr_department
 from . import hr_employee
 from . import order_governance_stage
+from . import order_governance_check
 from . import order_governance_rule
 from . import order_governance_stage_log
+from . import order_governance_check_line
+from . import order_governance_hold_reason
+from . import order_governance_hold
 from . import sale_order
 from . import account_move
+from . import mail_activity

@@ -72,6 +72,25 @@ class OrderGovernanceStage(models.Model):
         string="SLA (working hours)",
         help="Working hours an order may stay in this stage; 0 means no SLA.",
     )
+    calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Working Calendar",
+        help="Working time in which the SLA is counted; empty: the company's "
+        "working calendar.",
+    )
+    activity_type_id = fields.Many2one(
+        comodel_name="mail.activity.type",
+        default=lambda self: self.env.ref("mail.mail_activity_data_todo", False),
+        domain="[('res_model', 'in', (False, 'sale.order'))]",
+        help="The activity given to the responsible person when an order enters "
+        "this stage.",
+    )
+    check_ids = fields.One2many(
+        comodel_name="order.governance.check",
+        inverse_name="stage_id",
+        string="Exit Criteria",
+        copy=True,
+    )
     norms = fields.Html(
         string="Operating Norms",
         translate=True,

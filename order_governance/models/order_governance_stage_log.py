@@ -1,9 +1,11 @@
+from collections import defaultdict
 from datetime import timedelta
 
 import pytz
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 
@@ -87,7 +89,34 @@ class OrderGovernanceStageLog(models.Model):
     )
     forced = fields.Boolean(readonly=True)
     reason = fields.Text(readonly=True)
-    deadline = fields.Datetime(readonly=True)
+    deadline = fields.Datetime(
+        readonly=True, help="When the stage's SLA ends, in working hours."
+    )
+    risk_at = fields.Datetime(
+        string="At Risk From",
+        readonly=True,
+        help="When the share of the SLA set in Settings is used up.",
+    )
+    escalate_at = fields.Datetime(
+        string="Escalate From",
+        readonly=True,
+        help="When a breached stay goes up to the parent department's manager.",
+    )
+    activity_id = fields.Many2one(
+        comodel_name="mail.activity", readonly=True, ondelete="set null"
+    )
+    check_line_ids = fields.One2many(
+        comodel_name="order.governance.check.line",
+        inverse_name="log_id",
+        string="Exit Criteria",
+        readonly=True,
+    )
+    hold_ids = fields.One2many(
+        comodel_name="order.governance.hold",
+        inverse_name="log_id",
+        string="Holds",
+        readonly=True,
+    )
     sla_breached = fields.Boolean(string="SLA Breached", readonly=True)
     escalation_level = fields.Integer(readonly=True)
     company_id = fields.Many2one(
@@ -124,9 +153,173 @@ class OrderGovernanceStageLog(models.Model):
                 log.duration_hours = max(worked[log.id] - log.paused_hours, 0.0)
 
     def _get_calendar(self):
-        """Override to use another working calendar for a stay."""
+        """The stage's working calendar, else the company's."""
         self.ensure_one()
-        return self.company_id.resource_calendar_id
+        return self.stage_id.calendar_id or self.company_id.resource_calendar_id
+
+    @api.model
+    def _plan(self, calendar, start, hours):
+        """``start`` plus ``hours`` working hours of ``calendar`` (public holidays
+        included); every hour counts without a calendar."""
+        if not calendar:
+            return start + timedelta(hours=hours)
+        return calendar.plan_hours(hours, start, compute_leaves=True)
+
+    @api.model
+    def _sla_dates(self, stage, company, start):
+        """``(deadline, risk_at, escalate_at)`` of a stay of an order of ``company``
+        entering ``stage`` at ``start``; all empty when the stage has no SLA."""
+        if not stage.sla_hours:
+            return False, False, False
+        calendar = stage.calendar_id or company.resource_calendar_id
+        deadline = self._plan(calendar, start, stage.sla_hours)
+        share = min(max(company.governance_at_risk_percent, 0.0), 100.0) / 100
+        risk_at = self._plan(calendar, start, stage.sla_hours * share)
+        escalate_at = self._plan(
+            calendar, deadline, company.governance_escalation_delay_hours
+        )
+        return deadline, risk_at, escalate_at
+
+    def _working_hours_between(self, calendar, start, end):
+        """Working hours of ``calendar`` between two datetimes."""
+        if not calendar:
+            return (end - start).total_seconds() / 3600
+        intervals = calendar._work_intervals_batch(utc(start), utc(end))[False]
+        return (
+            sum((stop - begin).total_seconds() for begin, stop, _m in intervals) / 3600
+        )
+
+    # ------------------------------------------------------------------
+    # Leaving and entering a stage
+    # ------------------------------------------------------------------
+    def _check_exit_criteria(self):
+        """Refuse to leave while a required check of the stay is unmet."""
+        unmet = self.check_line_ids.filtered(
+            lambda line: line.required and not line.is_met
+        )
+        if unmet:
+            lines = "\n".join(
+                f"- {line.order_id.display_name}: {line.name}" for line in unmet
+            )
+            raise UserError(_("These exit criteria are not met yet:\n%s", lines))
+
+    def _close(self, now, next_stage):
+        """End the stays: time stamps, SLA outcome, the stage activity done."""
+        if not self:
+            return
+        for log in self:
+            log.write(
+                {
+                    "date_out": now,
+                    "sla_breached": bool(log.deadline and now > log.deadline),
+                }
+            )
+        # before the new open rows are inserted (one open row per order)
+        self.flush_recordset(["date_out"])
+        self.activity_id.exists()._governance_done(
+            _(
+                "Moved to %(stage)s by %(user)s.",
+                stage=next_stage.name,
+                user=self.env.user.name,
+            )
+        )
+
+    def _on_entry(self):
+        """Exit criteria to meet, the activity of the responsible person, the
+        consulted and informed departments' managers as followers."""
+        self._create_check_lines()
+        self._create_activities()
+        self._involve_consulted_and_informed()
+
+    def _create_check_lines(self):
+        self.env["order.governance.check.line"].sudo().create(
+            [
+                {"order_id": log.order_id.id, "log_id": log.id, "check_id": check.id}
+                for log in self
+                for check in log.stage_id.check_ids
+            ]
+        )
+
+    def _activity_values(self, user, summary, note, activity_type=None):
+        self.ensure_one()
+        activity_type = activity_type or self.env.ref("mail.mail_activity_data_todo")
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("sale.order"),
+            "res_id": self.order_id.id,
+            "activity_type_id": activity_type.id,
+            "user_id": user.id,
+            "date_deadline": (self.deadline or self.date_in).date(),
+            "summary": summary,
+            "note": note,
+        }
+
+    def _create_activities(self):
+        with_user = self.filtered("user_id")
+        values = [
+            log._activity_values(
+                log.user_id,
+                _(
+                    "%(stage)s: %(order)s",
+                    stage=log.stage_id.name,
+                    order=log.order_id.name,
+                ),
+                log.stage_id.norms,
+                log.stage_id.activity_type_id,
+            )
+            for log in with_user
+        ]
+        activities = self._new_activities(values)
+        for log, activity in zip(with_user, activities, strict=True):
+            log.activity_id = activity
+
+    def _new_activities(self, values):
+        # quick_update: no assignment e-mail per activity (batches stay cheap); the
+        # activity shows in the person's to-do list and chatter at once.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(values)
+        )
+
+    def _involve_consulted_and_informed(self):
+        handoff = self.env.ref("order_governance.mt_governance_handoff")
+        subtypes = [handoff.id, self.env.ref("mail.mt_comment").id]
+        consult_values = []
+        for stage, logs in self.grouped("stage_id").items():
+            consulted = stage.consulted_department_ids
+            managers = (consulted | stage.informed_department_ids).manager_id.user_id
+            if not managers:
+                continue
+            orders = logs.order_id.sudo()
+            orders.message_subscribe(
+                partner_ids=managers.partner_id.ids, subtype_ids=subtypes
+            )
+            for user in consulted.manager_id.user_id:
+                consult_values += [
+                    log._activity_values(
+                        user,
+                        _(
+                            "Consulted on %(order)s (%(stage)s)",
+                            order=log.order_id.name,
+                            stage=stage.name,
+                        ),
+                        stage.norms,
+                    )
+                    for log in logs
+                ]
+        if consult_values:
+            self._new_activities(consult_values)
+
+    def _sla_status(self, now):
+        self.ensure_one()
+        if not self.deadline:
+            return "none"
+        if now >= self.deadline:
+            return "breached"
+        if self.risk_at and now >= self.risk_at:
+            return "at_risk"
+        return "on_track"
 
     def _working_hours(self, calendar):
         """``{log id: working hours between date_in and date_out}`` for logs sharing
@@ -199,3 +392,132 @@ class OrderGovernanceStageLog(models.Model):
                 if log.date_out:
                     log.date_out = moment
             order.stage_entered_at = logs[-1:].date_in
+
+    # ------------------------------------------------------------------
+    # SLA watch and escalation (scheduled action)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_watch_sla(self, batch_size=1000):
+        """Refresh the SLA status of open stays and escalate them, at most once per
+        level: 1 at risk (remind the responsible person), 2 breached (activity for
+        the responsible department's manager, message to the accountable one's),
+        3 still breached after the delay (the parent department's manager)."""
+        now = fields.Datetime.now()
+        base = [
+            ("date_out", "=", False),
+            ("deadline", "!=", False),
+            ("order_id.governance_on_hold", "=", False),
+        ]
+        levels = [
+            (1, [("risk_at", "<=", now)]),
+            (2, [("deadline", "<=", now)]),
+            (3, [("escalate_at", "<=", now)]),
+        ]
+        done = 0
+        for level, due in levels:
+            logs = self.sudo().search(
+                [*base, *due, ("escalation_level", "<", level)],
+                limit=batch_size,
+                order="id",
+            )
+            if logs:
+                logs._escalate(level, now)
+                done += len(logs)
+        self._refresh_order_sla_status(now)
+        remaining = sum(
+            self.sudo().search_count([*base, *due, ("escalation_level", "<", level)])
+            for level, due in levels
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _refresh_order_sla_status(self, now):
+        """One write per status: orders whose status changed since the last run."""
+        logs = self.sudo().search(
+            [("date_out", "=", False), ("order_id.governance_on_hold", "=", False)]
+        )
+        by_status = defaultdict(list)
+        for log in logs:
+            status = log._sla_status(now)
+            if log.order_id.sla_status != status:
+                by_status[status].append(log.order_id.id)
+        for status, order_ids in by_status.items():
+            self.env["sale.order"].sudo().browse(order_ids).with_context(
+                governance_internal_move=True, tracking_disable=True
+            ).write({"sla_status": status})
+
+    def _escalate(self, level, now):
+        """Escalate these stays (that have not reached ``level``) to ``level``."""
+        targets = self._escalation_targets(level)
+        activities, notes = [], {}
+        for log in self:
+            user = targets[log.id]
+            notes[log.order_id.id] = Markup("<p>%s</p>") % _(
+                "Escalation level %(level)s: %(who)s.",
+                level=level,
+                who=user.name or _("nobody to escalate to"),
+            )
+            if user and level > 1:
+                activities.append(
+                    log._activity_values(
+                        user,
+                        _(
+                            "Breached SLA: %(order)s in %(stage)s",
+                            order=log.order_id.name,
+                            stage=log.stage_id.name,
+                        ),
+                        log.stage_id.norms,
+                    )
+                )
+        if activities:
+            self._new_activities(activities)
+        if level == 1:
+            self._notify_digest(targets, _("Orders at risk of missing their deadline"))
+        if level == 2:
+            accountable = {log.id: log._accountable_manager() for log in self}
+            self._notify_digest(accountable, _("Orders past their deadline"))
+        self.order_id._message_log_batch(bodies=notes)
+        self.write({"escalation_level": level, "sla_breached": level >= 2})
+
+    def _accountable_manager(self):
+        department = self.stage_id.accountable_department_id
+        return (
+            department._governance_manager_user()
+            if department
+            else department.env["res.users"]
+        )
+
+    def _escalation_targets(self, level):
+        """``{log id: res.users}``; a person without user passes to the next level."""
+        result = {}
+        for log in self:
+            department = log.department_id
+            chain = [
+                log.user_id,
+                department._governance_manager_user() if department else None,
+                department.parent_id._governance_manager_user()
+                if department.parent_id
+                else None,
+                log._accountable_manager(),
+            ]
+            candidates = [user for user in chain[level - 1 :] if user]
+            result[log.id] = candidates[0] if candidates else self.env["res.users"]
+        return result
+
+    def _notify_digest(self, user_of_log, subject):
+        """One message per person, listing their orders (not one per order)."""
+        orders_of = defaultdict(lambda: self.env["sale.order"])
+        for log in self:
+            user = user_of_log[log.id]
+            if user:
+                orders_of[user] |= log.order_id
+        for user, orders in orders_of.items():
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                subject,
+                Markup().join(
+                    Markup("<li>%s</li>") % order.display_name for order in orders
+                ),
+            )
+            orders[:1].sudo().message_notify(
+                partner_ids=user.partner_id.ids, subject=subject, body=body
+            )

@@ -10,3 +10,14 @@ class ResCompany(models.Model):
         help="The department that leads the order process: the default accountable "
         "department of every governed stage and the fallback owner of new orders.",
     )
+    governance_at_risk_percent = fields.Float(
+        string="At Risk Threshold (%)",
+        default=80.0,
+        help="Share of a stage's SLA after which an order is 'at risk'.",
+    )
+    governance_escalation_delay_hours = fields.Float(
+        string="Escalation Delay (working hours)",
+        default=8.0,
+        help="Working hours after the deadline before a breached order is escalated "
+        "to the manager of the parent department.",
+    )

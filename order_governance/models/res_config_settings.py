@@ -8,3 +8,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.order_management_department_id",
         readonly=False,
     )
+    governance_at_risk_percent = fields.Float(
+        related="company_id.governance_at_risk_percent", readonly=False
+    )
+    governance_escalation_delay_hours = fields.Float(
+        related="company_id.governance_escalation_delay_hours", readonly=False
+    )

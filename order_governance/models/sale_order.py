@@ -81,6 +81,20 @@ class SaleOrder(models.Model):
         store=True,
         help="How many times the order was sent back to an earlier stage.",
     )
+    governance_check_line_ids = fields.One2many(
+        comodel_name="order.governance.check.line",
+        compute="_compute_governance_current",
+        string="Exit Criteria",
+    )
+    governance_hold_ids = fields.One2many(
+        comodel_name="order.governance.hold",
+        inverse_name="order_id",
+        string="Holds",
+        readonly=True,
+    )
+    governance_on_hold = fields.Boolean(
+        string="On Hold", copy=False, readonly=True, index=True, tracking=True
+    )
     governance_norms = fields.Html(
         related="governance_stage_id.norms", string="Operating Norms"
     )
@@ -88,6 +102,7 @@ class SaleOrder(models.Model):
     governance_stage_is_cancel = fields.Boolean(related="governance_stage_id.is_cancel")
     governance_can_move = fields.Boolean(compute="_compute_governance_rights")
     governance_can_reassign = fields.Boolean(compute="_compute_governance_rights")
+    governance_can_hold = fields.Boolean(compute="_compute_governance_rights")
     governance_can_manage = fields.Boolean(compute="_compute_governance_rights")
     governance_in_my_department = fields.Boolean(
         compute="_compute_governance_in_my_department",
@@ -121,6 +136,13 @@ class SaleOrder(models.Model):
                 or order.company_id.order_management_department_id
             )
 
+    @api.depends("stage_log_ids.check_line_ids", "stage_log_ids.date_out")
+    def _compute_governance_current(self):
+        open_logs = self._governance_open_logs().grouped("order_id")
+        for order in self:
+            log = open_logs.get(order._origin, self.env["order.governance.stage.log"])
+            order.governance_check_line_ids = log.check_line_ids
+
     @api.depends("stage_log_ids.is_rework")
     def _compute_rework_count(self):
         counts = dict(
@@ -149,6 +171,11 @@ class SaleOrder(models.Model):
                 officer or order.responsible_department_id in managed
             )
             order.governance_can_manage = manager
+            order.governance_can_hold = bool(order.governance_stage_id) and (
+                officer
+                or order.responsible_user_id == user
+                or order.responsible_department_id in managed
+            )
 
     @api.depends_context("uid")
     @api.depends("responsible_department_id", "owner_department_id")
@@ -223,12 +250,73 @@ class SaleOrder(models.Model):
             orders._governance_transition(stage)
         return self._governance_action_after_handoff()
 
-    def governance_move(self, stage, reason=None):
+    def governance_move(self, stage, reason=None, force=False):
         """Move every order of ``self`` to ``stage``; backwards is rework and needs a
-        ``reason``."""
+        ``reason``. ``force`` (officers, with a reason) passes unmet exit criteria."""
         if not isinstance(stage, models.BaseModel):
             stage = self.env["order.governance.stage"].browse(stage)
-        self._governance_transition(stage, reason=reason)
+        self._governance_transition(stage, reason=reason, forced=force)
+        return True
+
+    def governance_hold(self, reason, note=None):
+        """Put the orders on hold: the SLA clock stops until they are resumed."""
+        self._governance_check_hold_access()
+        if self.filtered("governance_on_hold"):
+            raise UserError(
+                _(
+                    "%s is already on hold.",
+                    ", ".join(
+                        self.filtered("governance_on_hold").mapped("display_name")
+                    ),
+                )
+            )
+        logs = self._governance_open_logs()
+        if len(logs) != len(self):
+            raise UserError(_("Only orders in a governed stage can be put on hold."))
+        now = fields.Datetime.now()
+        self.env["order.governance.hold"].sudo().create(
+            [
+                {
+                    "order_id": log.order_id.id,
+                    "log_id": log.id,
+                    "reason_id": reason.id,
+                    "note": note,
+                    "user_id": self.env.uid,
+                    "date_start": now,
+                }
+                for log in logs
+            ]
+        )
+        self.with_context(governance_internal_move=True).write(
+            {"governance_on_hold": True}
+        )
+        return True
+
+    def governance_resume(self):
+        """End the hold: the deadline moves by the paused working hours."""
+        self._governance_check_hold_access()
+        holds = (
+            self.env["order.governance.hold"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("date_end", "=", False)])
+        )
+        now = fields.Datetime.now()
+        for hold in holds:
+            log = hold.log_id
+            calendar = log._get_calendar()
+            paused = log._working_hours_between(calendar, hold.date_start, now)
+            hold.write({"date_end": now, "paused_hours": paused})
+            values = {"paused_hours": log.paused_hours + paused}
+            for field in ("deadline", "risk_at", "escalate_at"):
+                if log[field]:
+                    values[field] = log._plan(calendar, log[field], paused)
+            log.write(values)
+            hold.order_id.with_context(governance_internal_move=True).write(
+                {"stage_deadline": values.get("deadline", log.deadline)}
+            )
+        self.with_context(governance_internal_move=True).write(
+            {"governance_on_hold": False}
+        )
         return True
 
     def _governance_action_after_handoff(self):
@@ -272,6 +360,16 @@ class SaleOrder(models.Model):
             "context": {"default_order_ids": self.ids},
         }
 
+    def action_governance_hold(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Put on Hold"),
+            "res_model": "order.governance.hold.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
+
     def action_governance_reassign(self):
         return {
             "type": "ir.actions.act_window",
@@ -307,9 +405,10 @@ class SaleOrder(models.Model):
         self.with_context(governance_internal_move=True).write(
             {"responsible_department_id": department.id, "responsible_user_id": user.id}
         )
-        self._governance_open_logs().write(
-            {"department_id": department.id, "user_id": user.id}
-        )
+        logs = self._governance_open_logs()
+        logs.write({"department_id": department.id, "user_id": user.id})
+        if user:
+            logs.activity_id.sudo().write({"user_id": user.id})
         return True
 
     # ------------------------------------------------------------------
@@ -329,14 +428,23 @@ class SaleOrder(models.Model):
             orders._governance_check_move_access()
         rework = orders.filtered(lambda o: o._governance_is_backward(stage))
         orders._governance_check_target(stage, rework, reason, system)
-        now = fields.Datetime.now()
         closing = orders._governance_open_logs()
-        closing.write({"date_out": now})
-        closing.flush_recordset(["date_out"])  # before the new open rows are inserted
+        forward = not rework and not stage.is_cancel
+        if forced:
+            orders._governance_check_force(reason)
+        elif forward and not system:
+            closing._check_exit_criteria()
+        if orders.filtered("governance_on_hold"):
+            orders.governance_resume()
+        now = fields.Datetime.now()
+        closing._close(now, stage)
         resolution = orders._governance_resolve_batch(stage)
-        orders._governance_create_logs(stage, resolution, now, reason, rework, forced)
+        logs = orders._governance_create_logs(
+            stage, resolution, now, reason, rework, forced
+        )
         orders._governance_log_message(stage, reason)
-        orders._governance_write_current(stage, resolution, now)
+        orders._governance_write_current(stage, resolution, now, logs)
+        logs._on_entry()
         orders._governance_after_transition(stage)
 
     def _governance_after_transition(self, stage):
@@ -365,6 +473,33 @@ class SaleOrder(models.Model):
             lambda o: (o.responsible_user_id and o.responsible_user_id == user)
             or (o.responsible_department_id and o.responsible_department_id in allowed)
         )
+
+    def _governance_check_force(self, reason):
+        if not self.env.user._is_governance_officer():
+            raise AccessError(
+                _("Only order management officers may force a move past unmet checks.")
+            )
+        if not (reason or "").strip():
+            raise UserError(_("A forced move needs a reason."))
+
+    def _governance_check_hold_access(self):
+        """Holds: the responsible person, managers of the department, officers."""
+        user = self.env.user
+        if self.env.su or user._is_governance_officer():
+            return
+        managed = user.governance_managed_department_ids
+        denied = self.filtered(
+            lambda o: o.responsible_user_id != user
+            and o.responsible_department_id not in managed
+        )
+        if denied:
+            raise AccessError(
+                _(
+                    "Only the responsible person, the department's managers and "
+                    "officers may hold or resume %s.",
+                    ", ".join(denied.mapped("display_name")),
+                )
+            )
 
     def _governance_check_target(self, stage, rework, reason, system):
         wrong_company = self.filtered(
@@ -440,8 +575,12 @@ class SaleOrder(models.Model):
         return result
 
     def _governance_create_logs(self, stage, resolution, now, reason, rework, forced):
+        Log = self.env["order.governance.stage.log"].sudo()
         previous = {order.id: order.governance_stage_id.id for order in self}
-        self.env["order.governance.stage.log"].sudo().create(
+        sla = {
+            company: Log._sla_dates(stage, company, now) for company in self.company_id
+        }
+        return Log.create(
             [
                 {
                     "order_id": order.id,
@@ -455,6 +594,9 @@ class SaleOrder(models.Model):
                     "forced": forced,
                     "reason": reason,
                     "company_id": order.company_id.id,
+                    "deadline": sla[order.company_id][0],
+                    "risk_at": sla[order.company_id][1],
+                    "escalate_at": sla[order.company_id][2],
                 }
                 for order in self
             ]
@@ -471,21 +613,31 @@ class SaleOrder(models.Model):
             body += Markup("<p>%s</p>") % _("Reason: %s", reason)
         self._track_set_log_message(body)
 
-    def _governance_write_current(self, stage, resolution, now):
-        """Update the orders, one write per responsible department and person."""
+    def _governance_write_current(self, stage, resolution, now, logs):
+        """Update the orders, one write per responsible person and deadline."""
+        deadline_of = {log.order_id.id: log.deadline for log in logs}
         groups = defaultdict(list)
         for order in self:
             target = resolution[order.id]
-            groups[(target["department"].id, target["user"].id)].append(order.id)
-        for (department_id, user_id), ids in groups.items():
+            key = (target["department"].id, target["user"].id, deadline_of[order.id])
+            groups[key].append(order.id)
+        for (department_id, user_id, deadline), ids in groups.items():
             self.browse(ids).with_context(governance_internal_move=True).write(
                 {
                     "governance_stage_id": stage.id,
                     "responsible_department_id": department_id,
                     "responsible_user_id": user_id,
                     "stage_entered_at": now,
+                    "stage_deadline": deadline,
+                    "sla_status": "on_track" if deadline else "none",
                 }
             )
+
+    def _track_subtype(self, init_values):
+        subtype = super()._track_subtype(init_values)
+        if not subtype and "governance_stage_id" in init_values:
+            return self.env.ref("order_governance.mt_governance_handoff")
+        return subtype
 
     @api.model
     def _governance_group_by_stage(self, stage_of):

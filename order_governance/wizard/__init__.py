@@ -1,2 +1,3 @@
 from . import order_governance_send_back
 from . import order_governance_reassign
+from . import order_governance_hold_wizard

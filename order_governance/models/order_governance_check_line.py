@@ -1,0 +1,72 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class OrderGovernanceCheckLine(models.Model):
+    _name = "order.governance.check.line"
+    _description = "Exit Criterion of an Order"
+    _order = "sequence, id"
+
+    order_id = fields.Many2one(
+        comodel_name="sale.order", required=True, index=True, ondelete="cascade"
+    )
+    log_id = fields.Many2one(
+        comodel_name="order.governance.stage.log",
+        string="Stay",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    check_id = fields.Many2one(
+        comodel_name="order.governance.check", required=True, ondelete="cascade"
+    )
+    name = fields.Char(related="check_id.name")
+    sequence = fields.Integer(related="check_id.sequence")
+    required = fields.Boolean(related="check_id.required")
+    automatic = fields.Boolean(
+        compute="_compute_automatic", help="Met by itself when the order matches."
+    )
+    done = fields.Boolean(readonly=True)
+    done_by_id = fields.Many2one(
+        comodel_name="res.users", string="Ticked By", readonly=True
+    )
+    done_at = fields.Datetime(string="Ticked On", readonly=True)
+    is_met = fields.Boolean(compute="_compute_is_met", string="Met")
+
+    @api.depends("check_id.domain")
+    def _compute_automatic(self):
+        for line in self:
+            line.automatic = bool(line.check_id.domain)
+
+    @api.depends("done", "check_id.domain")
+    def _compute_is_met(self):
+        automatic = self.filtered("automatic")
+        for line in self - automatic:
+            line.is_met = line.done
+        for check, lines in automatic.grouped("check_id").items():
+            matching = lines.order_id.sudo().filtered_domain(check._get_domain())
+            for line in lines:
+                line.is_met = line.order_id in matching
+
+    def action_tick(self):
+        self._set_done(True)
+
+    def action_untick(self):
+        self._set_done(False)
+
+    def _set_done(self, done):
+        if self.filtered("automatic"):
+            raise UserError(
+                _(
+                    "Checks with a condition are met by themselves: they cannot be "
+                    "ticked by hand."
+                )
+            )
+        self.order_id._governance_check_move_access()
+        self.sudo().write(
+            {
+                "done": done,
+                "done_by_id": self.env.uid if done else False,
+                "done_at": fields.Datetime.now() if done else False,
+            }
+        )

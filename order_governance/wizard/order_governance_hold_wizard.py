@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class OrderGovernanceHoldWizard(models.TransientModel):
+    _name = "order.governance.hold.wizard"
+    _description = "Put Orders on Hold"
+
+    order_ids = fields.Many2many(comodel_name="sale.order", required=True)
+    reason_id = fields.Many2one(
+        comodel_name="order.governance.hold.reason", required=True
+    )
+    note = fields.Text()
+
+    def action_hold(self):
+        self.ensure_one()
+        self.order_ids.governance_hold(self.reason_id, self.note)
+        return {"type": "ir.actions.act_window_close"}
