@@ -240,9 +240,8 @@ class OrderGovernanceStageLog(models.Model):
             ]
         )
 
-    def _activity_values(self, user, summary, note, activity_type=None):
+    def _activity_values(self, user, summary, note, activity_type):
         self.ensure_one()
-        activity_type = activity_type or self.env.ref("mail.mail_activity_data_todo")
         return {
             "res_model_id": self.env["ir.model"]._get_id("sale.order"),
             "res_id": self.order_id.id,
@@ -253,7 +252,12 @@ class OrderGovernanceStageLog(models.Model):
             "note": note,
         }
 
+    @api.model
+    def _todo_type(self):
+        return self.env.ref("mail.mail_activity_data_todo")
+
     def _create_activities(self):
+        todo = self._todo_type()
         with_user = self.filtered("user_id")
         values = [
             log._activity_values(
@@ -264,7 +268,7 @@ class OrderGovernanceStageLog(models.Model):
                     order=log.order_id.name,
                 ),
                 log.stage_id.norms,
-                log.stage_id.activity_type_id,
+                log.stage_id.activity_type_id or todo,
             )
             for log in with_user
         ]
@@ -286,6 +290,7 @@ class OrderGovernanceStageLog(models.Model):
         handoff = self.env.ref("order_governance.mt_governance_handoff")
         subtypes = [handoff.id, self.env.ref("mail.mt_comment").id]
         consult_values = []
+        todo = self._todo_type()
         for stage, logs in self.grouped("stage_id").items():
             consulted = stage.consulted_department_ids
             managers = (consulted | stage.informed_department_ids).manager_id.user_id
@@ -305,6 +310,7 @@ class OrderGovernanceStageLog(models.Model):
                             stage=stage.name,
                         ),
                         stage.norms,
+                        todo,
                     )
                     for log in logs
                 ]
@@ -449,6 +455,7 @@ class OrderGovernanceStageLog(models.Model):
     def _escalate(self, level, now):
         """Escalate these stays (that have not reached ``level``) to ``level``."""
         targets = self._escalation_targets(level)
+        todo = self._todo_type()
         activities, notes = [], {}
         for log in self:
             user = targets[log.id]
@@ -467,6 +474,7 @@ class OrderGovernanceStageLog(models.Model):
                             stage=log.stage_id.name,
                         ),
                         log.stage_id.norms,
+                        todo,
                     )
                 )
         if activities:

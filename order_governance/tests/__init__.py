@@ -5,3 +5,6 @@ from . import test_access
 from . import test_constraints
 from . import test_batch
 from . import test_tour
+from . import test_sla
+from . import test_checks_activities
+from . import test_escalation
