@@ -7,7 +7,9 @@ class HrDepartment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         departments = super().create(vals_list)
-        self.env["res.users"]._governance_clear_access_cache()
+        # managers' subtrees feed the rules: a new managed or child department counts
+        if departments.filtered(lambda d: d.manager_id or d.parent_id):
+            self.env["res.users"]._governance_clear_access_cache()
         return departments
 
     def write(self, vals):

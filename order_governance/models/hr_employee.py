@@ -7,7 +7,8 @@ class HrEmployee(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         employees = super().create(vals_list)
-        self.env["res.users"]._governance_clear_access_cache()
+        if employees.filtered("user_id"):  # only users' departments feed the rules
+            self.env["res.users"]._governance_clear_access_cache()
         return employees
 
     def write(self, vals):
@@ -17,6 +18,8 @@ class HrEmployee(models.Model):
         return res
 
     def unlink(self):
+        had_users = bool(self.filtered("user_id"))
         res = super().unlink()
-        self.env["res.users"]._governance_clear_access_cache()
+        if had_users:
+            self.env["res.users"]._governance_clear_access_cache()
         return res
