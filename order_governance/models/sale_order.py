@@ -766,6 +766,9 @@ class SaleOrder(models.Model):
                     self._governance_stages_of(self.company_id).filtered(
                         lambda s: s.code == "confirmed"
                     ),
-                    reason=_("Production found a missing specification."),
+                    reason=self.env._("Production found a missing specification."),
                 )
+            self.governance_check_line_ids.filtered(
+                lambda line: not line.automatic and not line.done
+            ).action_tick()
             self.action_governance_next()
