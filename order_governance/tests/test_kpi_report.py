@@ -1,0 +1,95 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .test_sla import MONDAY, TUESDAY, SlaCase, at
+
+
+@tagged("post_install", "-at_install")
+class TestStagePerformance(SlaCase):
+    """Three orders enter Production (SLA 8 h) on Monday 08:00:
+    A leaves Monday 12:00 (4 h, on time), B Tuesday 12:00 (12 h, breached),
+    C is sent back to Confirmed on Monday 10:00 (2 h, on time; rework)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(at(MONDAY, 8)):
+            cls.orders = cls.create_orders(3)
+            cls.orders.sudo().governance_move(cls.stage_production)
+        cls.order_a, cls.order_b, cls.order_c = cls.orders
+        with freeze_time(at(MONDAY, 10)):
+            cls.order_c.governance_move(cls.stage_confirmed, reason="Wrong spec")
+        with freeze_time(at(MONDAY, 12)):
+            cls.order_a.action_governance_next()
+        with freeze_time(at(TUESDAY, 12)):
+            cls.order_b.action_governance_next()
+
+    def figures(self, user=None):
+        Report = self.env["order.governance.kpi.report"]
+        if user:
+            Report = Report.with_user(user)
+        groups = Report._read_group(
+            [("order_id", "in", self.orders.ids)],
+            ["department_id", "stage_id"],
+            [
+                "__count",
+                "duration_hours:avg",
+                "on_time_rate:avg",
+                "breached_count:sum",
+                "rework_count:sum",
+                "open_count:sum",
+            ],
+        )
+        return {
+            (department.name, stage.name): values
+            for department, stage, *values in groups
+        }
+
+    def test_measures(self):
+        """Count, working hours, on-time rate, breaches, rework and open stays."""
+        figures = self.figures()
+        count, hours, on_time, breached, rework, open_ = figures[
+            ("Production", "Production")
+        ]
+        self.assertEqual((count, breached, rework, open_), (3, 1, 0, 0))
+        self.assertAlmostEqual(hours, (4 + 12 + 2) / 3)
+        self.assertAlmostEqual(on_time, 200 / 3)
+        self.assertEqual(figures[("Logistics", "Shipping")][0], 2)
+        self.assertEqual(figures[("Logistics", "Shipping")][5], 2)
+        self.assertEqual(figures[("Order Management", "Confirmed")][4], 1)
+        received = figures[("Sales", "Received")]
+        self.assertEqual(received[0], 3)
+        self.assertFalse(received[2])  # no SLA: no on-time figure
+
+    def test_dimensions_follow_the_order(self):
+        """Rows carry the order's owner, customer and team."""
+        rows = self.env["order.governance.kpi.report"].search(
+            [("order_id", "=", self.order_b.id)]
+        )
+        self.assertEqual(rows.owner_department_id, self.dep_sales)
+        self.assertEqual(rows.partner_id, self.partner)
+        self.assertEqual(len(rows), 3)
+
+    def test_filters(self):
+        """The open, breached and rework filters select the right stays."""
+        Report = self.env["order.governance.kpi.report"]
+        scope = [("order_id", "in", self.orders.ids)]
+        self.assertEqual(Report.search_count([*scope, ("open_count", "=", 1)]), 3)
+        breached = Report.search([*scope, ("breached_count", "=", 1)])
+        self.assertEqual(breached.order_id, self.order_b)
+        rework = Report.search([*scope, ("rework_count", "=", 1)])
+        self.assertEqual(rework.stage_id, self.stage_confirmed)
+
+    def test_record_rules(self):
+        """Managers see their tree's stays, officers all; executors no report."""
+        self.assertEqual(
+            set(self.figures(self.prod_manager)), {("Production", "Production")}
+        )
+        self.assertEqual(
+            set(self.figures(self.ops_manager)), {("Production", "Production")}
+        )
+        self.assertEqual(len(self.figures(self.officer)), 4)
+        with self.assertRaises(AccessError):
+            self.figures(self.prod_worker1)
