@@ -27,6 +27,8 @@
         "wizard/order_governance_reassign_views.xml",
         "wizard/order_governance_hold_wizard_views.xml",
         "report/order_governance_kpi_report_views.xml",
+        "report/order_governance_lead_time_report_views.xml",
+        "report/order_governance_backlog_report_views.xml",
         "views/order_governance_menus.xml",
     ],
     "demo": [

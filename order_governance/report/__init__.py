@@ -1,1 +1,3 @@
 from . import order_governance_kpi_report
+from . import order_governance_lead_time_report
+from . import order_governance_backlog_report

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
@@ -93,3 +95,73 @@ class TestStagePerformance(SlaCase):
         self.assertEqual(len(self.figures(self.officer)), 4)
         with self.assertRaises(AccessError):
             self.figures(self.prod_worker1)
+
+
+@tagged("post_install", "-at_install")
+class TestLeadTimeAndBacklog(SlaCase):
+    def test_lead_time(self):
+        """Lead time of a completed order: working and calendar hours, handoffs."""
+        with freeze_time(at(MONDAY, 8)):
+            order = self.put_in(self.create_order(), self.stage_production)
+        with freeze_time(at(MONDAY, 14)):
+            order.governance_move(self.stage_done)
+        open_order = self.enter_production(at(MONDAY, 8))
+        self.env.flush_all()  # SQL views read the tables
+        rows = self.env["order.governance.lead.time.report"].search(
+            [("order_id", "in", (order | open_order).ids)]
+        )
+        done = rows.filtered(lambda r: r.order_id == order)
+        self.assertEqual(done.first_entry, at(MONDAY, 8))
+        self.assertEqual(done.completed_at, at(MONDAY, 14))
+        self.assertAlmostEqual(done.lead_time_hours, 5.0)  # 8-12 and 13-14
+        self.assertAlmostEqual(done.lead_time_elapsed_hours, 6.0)
+        self.assertEqual(done.handoff_count, 2)
+        self.assertEqual(done.stage_id, self.stage_done)
+        still_open = rows - done
+        self.assertFalse(still_open.completed_at)
+        self.assertFalse(still_open.lead_time_hours)
+        self.assertEqual(still_open.overdue_count, 1)  # due Monday 17:00, long ago
+
+    def test_backlog_age_buckets(self):
+        """Orders in a stage now, by age bucket; overdue ones counted."""
+        now = self.env.cr.now()
+        ages = {"2 hours": 2, "2 days": 48, "5 days": 120, "10 days": 240}
+        orders = {}
+        for label, hours in ages.items():
+            with freeze_time(now - timedelta(hours=hours)):
+                orders[label] = self.put_in(self.create_order(), self.stage_production)
+        done = self.put_in(self.create_order(), self.stage_done)
+        self.env.flush_all()  # SQL views read the tables
+        Backlog = self.env["order.governance.backlog.report"]
+        rows = Backlog.search(
+            [("order_id", "in", [*(o.id for o in orders.values()), done.id])]
+        )
+        bucket = {row.order_id: row.age_bucket for row in rows}
+        self.assertEqual(
+            [bucket[orders[label]] for label in ages],
+            ["1_lt_1d", "2_1_3d", "3_3_7d", "4_gt_7d"],
+        )
+        self.assertNotIn(done, bucket)  # final stages are no backlog
+        overdue = {row.order_id: row.overdue_count for row in rows}
+        self.assertEqual(overdue[orders["10 days"]], 1)
+        self.assertEqual(overdue[orders["2 hours"]], 0)
+        self.assertEqual(set(rows.department_id), {self.dep_production})
+
+    def test_record_rules(self):
+        """Managers see only their tree in the lead time and backlog reports."""
+        order = self.enter_production(at(MONDAY, 8))
+        shipping = self.put_in(
+            self.create_order(user=self.log_worker), self.stage_shipping
+        )
+        for model in (
+            "order.governance.lead.time.report",
+            "order.governance.backlog.report",
+        ):
+            with self.subTest(model=model):
+                scope = [("order_id", "in", (order | shipping).ids)]
+                seen = self.env[model].with_user(self.sales_manager).search(scope)
+                self.assertEqual(seen.order_id, order)  # owned by Sales
+                self.assertEqual(
+                    self.env[model].with_user(self.officer).search(scope).order_id,
+                    order | shipping,
+                )
