@@ -26,6 +26,7 @@
         "wizard/order_governance_send_back_views.xml",
         "wizard/order_governance_reassign_views.xml",
         "wizard/order_governance_hold_wizard_views.xml",
+        "wizard/order_governance_kpi_export_views.xml",
         "report/order_governance_kpi_report_views.xml",
         "report/order_governance_lead_time_report_views.xml",
         "report/order_governance_backlog_report_views.xml",

@@ -9,3 +9,4 @@ from . import test_sla
 from . import test_checks_activities
 from . import test_escalation
 from . import test_kpi_report
+from . import test_kpi_workbook

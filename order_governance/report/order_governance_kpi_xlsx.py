@@ -1,0 +1,268 @@
+import io
+from collections import defaultdict
+from datetime import datetime
+
+import xlsxwriter
+
+from odoo import _, api, models
+
+
+class OrderGovernanceKpiXlsx(models.AbstractModel):
+    """The KPI workbook: figures from the SQL views, written with xlsxwriter."""
+
+    _name = "order.governance.kpi.xlsx"
+    _description = "Order Governance KPI Workbook"
+
+    @api.model
+    def generate(self, domain, backlog_domain):
+        """Bytes of the .xlsx for the stays matching ``domain`` (KPI report) and the
+        backlog matching ``backlog_domain``."""
+        output = io.BytesIO()
+        # constant_memory: rows are streamed to temporary files, so the Transitions
+        # sheet costs no memory per row; every sheet is written top to bottom.
+        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+        styles = self._styles(workbook)
+        Report = self.env["order.governance.kpi.report"]
+        by_department = self._figures(Report, domain, "department_id")
+        by_stage = self._figures(Report, domain, "stage_id")
+        by_person = self._figures(Report, domain, "user_id")
+        backlog = self._backlog(backlog_domain)
+        summary = workbook.add_worksheet(_("Summary"))
+        stage_sheet = workbook.add_worksheet(_("By stage"))
+        self._write_summary(workbook, summary, styles, by_department, backlog, by_stage)
+        self._write_figures(stage_sheet, styles, _("Stage"), by_stage)
+        self._write_figures(
+            workbook.add_worksheet(_("By person")), styles, _("Responsible"), by_person
+        )
+        self._write_overdue(
+            workbook.add_worksheet(_("Overdue now")), styles, backlog_domain
+        )
+        self._write_transitions(
+            workbook.add_worksheet(_("Transitions")), styles, Report, domain
+        )
+        workbook.close()
+        return output.getvalue()
+
+    def _styles(self, workbook):
+        return {
+            "title": workbook.add_format({"bold": True, "font_size": 14}),
+            "header": workbook.add_format(
+                {
+                    "bold": True,
+                    "bg_color": "#714B67",
+                    "font_color": "#FFFFFF",
+                    "border": 1,
+                    "text_wrap": True,
+                    "valign": "top",
+                }
+            ),
+            "hours": workbook.add_format({"num_format": "0.00"}),
+            "percent": workbook.add_format({"num_format": "0.0"}),
+            "int": workbook.add_format({"num_format": "0"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+            "text": workbook.add_format({}),
+        }
+
+    # ------------------------------------------------------------------
+    # Figures (read from the SQL views: the same numbers as the pivot)
+    # ------------------------------------------------------------------
+    def _figures(self, Report, domain, groupby):
+        rows = Report._read_group(
+            domain,
+            [groupby],
+            [
+                "__count",
+                "duration_hours:avg",
+                "on_time_rate:avg",
+                "breached_count:sum",
+                "rework_count:sum",
+            ],
+        )
+        return [
+            {
+                "name": key.display_name or _("Unassigned"),
+                "key": key,
+                "count": count,
+                "hours": hours or 0.0,
+                "on_time": on_time,
+                "breached": breached,
+                "rework_rate": 100.0 * rework / count if count else 0.0,
+            }
+            for key, count, hours, on_time, breached, rework in rows
+        ]
+
+    def _backlog(self, backlog_domain):
+        rows = self.env["order.governance.backlog.report"]._read_group(
+            backlog_domain, ["department_id"], ["__count", "overdue_count:sum"]
+        )
+        return {department: (count, overdue) for department, count, overdue in rows}
+
+    # ------------------------------------------------------------------
+    # Sheets
+    # ------------------------------------------------------------------
+    def _write_header(self, sheet, styles, row, headers, widths):
+        for col, (header, width) in enumerate(zip(headers, widths, strict=True)):
+            sheet.set_column(col, col, width)
+            sheet.write(row, col, header, styles["header"])
+
+    def _write_summary(self, workbook, sheet, styles, rows, backlog, by_stage):
+        headers = [
+            _("Department"),
+            _("Handled stays"),
+            _("Avg working hours"),
+            _("On time (%)"),
+            _("Breaches"),
+            _("Rework rate (%)"),
+            _("Current backlog"),
+            _("Overdue now"),
+        ]
+        self._write_header(sheet, styles, 0, headers, [28, 14, 16, 12, 10, 14, 14, 12])
+        sheet.freeze_panes(1, 0)
+        departments = {row["key"] for row in rows} | set(backlog)
+        if not departments:
+            sheet.write(1, 0, _("No data for this period."), styles["text"])
+            return
+        stays = defaultdict(dict, {row["key"]: row for row in rows})
+        ordered = sorted(departments, key=lambda d: d.display_name or "")
+        for index, department in enumerate(ordered, start=1):
+            row = stays[department]
+            count, overdue = backlog.get(department, (0, 0))
+            sheet.write(index, 0, department.display_name or _("Unassigned"))
+            sheet.write_number(index, 1, row.get("count", 0), styles["int"])
+            sheet.write_number(index, 2, row.get("hours", 0.0), styles["hours"])
+            if row.get("on_time") is not None:
+                sheet.write_number(index, 3, row["on_time"], styles["percent"])
+            sheet.write_number(index, 4, row.get("breached", 0), styles["int"])
+            sheet.write_number(index, 5, row.get("rework_rate", 0.0), styles["percent"])
+            sheet.write_number(index, 6, count, styles["int"])
+            sheet.write_number(index, 7, overdue, styles["int"])
+        last = len(ordered)
+        sheet.autofilter(0, 0, last, len(headers) - 1)
+        on_time = workbook.add_chart({"type": "column"})
+        on_time.add_series(
+            {
+                "name": _("On time (%)"),
+                "categories": [sheet.name, 1, 0, last, 0],
+                "values": [sheet.name, 1, 3, last, 3],
+            }
+        )
+        on_time.set_title({"name": _("On-time rate by department")})
+        on_time.set_legend({"none": True})
+        sheet.insert_chart(last + 3, 0, on_time)
+        if by_stage:
+            hours = workbook.add_chart({"type": "bar"})
+            hours.add_series(
+                {
+                    "name": _("Avg working hours"),
+                    "categories": [_("By stage"), 1, 0, len(by_stage), 0],
+                    "values": [_("By stage"), 1, 2, len(by_stage), 2],
+                }
+            )
+            hours.set_title({"name": _("Average working hours by stage")})
+            hours.set_legend({"none": True})
+            sheet.insert_chart(last + 3, 5, hours)
+
+    def _write_figures(self, sheet, styles, label, rows):
+        headers = [
+            label,
+            _("Stays"),
+            _("Avg working hours"),
+            _("On time (%)"),
+            _("Breaches"),
+            _("Rework rate (%)"),
+        ]
+        self._write_header(sheet, styles, 0, headers, [28, 10, 16, 12, 10, 14])
+        sheet.freeze_panes(1, 0)
+        for index, row in enumerate(rows, start=1):
+            sheet.write(index, 0, row["name"])
+            sheet.write_number(index, 1, row["count"], styles["int"])
+            sheet.write_number(index, 2, row["hours"], styles["hours"])
+            if row["on_time"] is not None:
+                sheet.write_number(index, 3, row["on_time"], styles["percent"])
+            sheet.write_number(index, 4, row["breached"], styles["int"])
+            sheet.write_number(index, 5, row["rework_rate"], styles["percent"])
+        sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+
+    def _write_overdue(self, sheet, styles, backlog_domain):
+        headers = [
+            _("Order"),
+            _("Stage"),
+            _("Department"),
+            _("Responsible"),
+            _("In stage since"),
+            _("Age (days)"),
+        ]
+        self._write_header(sheet, styles, 0, headers, [16, 20, 24, 22, 18, 10])
+        sheet.freeze_panes(1, 0)
+        rows = self.env["order.governance.backlog.report"].search(
+            [*backlog_domain, ("overdue_count", "=", 1)], order="date_in"
+        )
+        for index, row in enumerate(rows, start=1):
+            sheet.write(index, 0, row.order_id.name)
+            sheet.write(index, 1, row.stage_id.name)
+            sheet.write(index, 2, row.department_id.display_name or "")
+            sheet.write(index, 3, row.user_id.name or "")
+            sheet.write_datetime(index, 4, row.date_in, styles["date"])
+            sheet.write_number(index, 5, row.age_days, styles["hours"])
+        sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+
+    def _write_transitions(self, sheet, styles, Report, domain):
+        headers = [
+            _("Order"),
+            _("Stage"),
+            _("Department"),
+            _("Responsible"),
+            _("Entered"),
+            _("Left"),
+            _("Working hours"),
+            _("Calendar hours"),
+            _("Paused hours"),
+            _("On time (%)"),
+            _("Breached"),
+            _("Rework"),
+        ]
+        self._write_header(
+            sheet, styles, 0, headers, [16, 20, 24, 22, 18, 18, 12, 12, 12, 10, 10, 8]
+        )
+        sheet.freeze_panes(1, 0)
+        fields_ = [
+            "order_id",
+            "stage_id",
+            "department_id",
+            "user_id",
+            "date_in",
+            "date_out",
+            "duration_hours",
+            "elapsed_hours",
+            "paused_hours",
+            "on_time_rate",
+            "breached_count",
+            "rework_count",
+        ]
+        index = 0
+        # read in pages: a long period never loads every row at once
+        offset = 0
+        while True:
+            page = Report.search_read(
+                domain, fields_, order="date_in, id", offset=offset, limit=5000
+            )
+            if not page:
+                break
+            offset += len(page)
+            for row in page:
+                index += 1
+                for col, name in enumerate(fields_):
+                    self._write_cell(sheet, styles, index, col, row[name])
+        sheet.autofilter(0, 0, max(index, 1), len(headers) - 1)
+
+    def _write_cell(self, sheet, styles, row, col, value):
+        if isinstance(value, tuple | list):  # many2one: (id, name)
+            sheet.write(row, col, value[1] if value else "")
+        elif isinstance(value, datetime):
+            sheet.write_datetime(row, col, value, styles["date"])
+        elif isinstance(value, bool) or value is None:
+            sheet.write(row, col, "")
+        elif isinstance(value, int | float):
+            sheet.write_number(row, col, value, styles["hours"])
+        else:
+            sheet.write(row, col, value)

@@ -1,0 +1,85 @@
+import base64
+from datetime import datetime, time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class OrderGovernanceKpiExport(models.TransientModel):
+    _name = "order.governance.kpi.export"
+    _description = "Export the Order Governance KPI Workbook"
+
+    date_from = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1)
+        - relativedelta(months=1),
+    )
+    date_to = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1)
+        - relativedelta(days=1),
+    )
+    company_ids = fields.Many2many(
+        comodel_name="res.company",
+        string="Companies",
+        default=lambda self: self.env.companies,
+    )
+    department_ids = fields.Many2many(
+        comodel_name="hr.department",
+        string="Departments",
+        help="Leave empty for every department you may see.",
+    )
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for wizard in self.filtered(lambda w: w.date_from > w.date_to):
+            raise ValidationError(
+                _(
+                    "The period ends (%(date_to)s) before it starts (%(date_from)s).",
+                    date_to=wizard.date_to,
+                    date_from=wizard.date_from,
+                )
+            )
+
+    def _domains(self):
+        """(stays in the period, backlog now) for the chosen companies/departments."""
+        self.ensure_one()
+        start = datetime.combine(self.date_from, time.min)
+        end = datetime.combine(self.date_to, time.max)
+        scope = []
+        if self.company_ids:
+            scope.append(("company_id", "in", self.company_ids.ids))
+        if self.department_ids:
+            scope.append(("department_id", "in", self.department_ids.ids))
+        return (
+            [*scope, ("date_in", ">=", start), ("date_in", "<=", end)],
+            scope,
+        )
+
+    def _filename(self):
+        return f"order-governance-kpi-{self.date_from}-{self.date_to}.xlsx"
+
+    def _workbook_bytes(self):
+        """The .xlsx file of the KPI workbook, as bytes."""
+        stays, backlog = self._domains()
+        return self.env["order.governance.kpi.xlsx"].generate(stays, backlog)
+
+    def action_export(self):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._filename(),
+                "datas": base64.b64encode(self._workbook_bytes()),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
