@@ -23,6 +23,7 @@
         "views/order_governance_hold_reason_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
+        "views/digest_digest_views.xml",
         "wizard/order_governance_send_back_views.xml",
         "wizard/order_governance_reassign_views.xml",
         "wizard/order_governance_hold_wizard_views.xml",

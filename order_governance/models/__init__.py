@@ -13,3 +13,4 @@ from . import order_governance_hold
 from . import sale_order
 from . import account_move
 from . import mail_activity
+from . import digest_digest

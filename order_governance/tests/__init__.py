@@ -10,3 +10,4 @@ from . import test_checks_activities
 from . import test_escalation
 from . import test_kpi_report
 from . import test_kpi_workbook
+from . import test_digest
