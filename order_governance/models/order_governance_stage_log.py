@@ -61,7 +61,9 @@ class OrderGovernanceStageLog(models.Model):
         help="Who moved the order into this stage (for automatic moves: the user "
         "whose action triggered the event).",
     )
-    date_in = fields.Datetime(string="Entered", required=True, readonly=True)
+    date_in = fields.Datetime(
+        string="Entered", required=True, readonly=True, index=True
+    )
     date_out = fields.Datetime(
         string="Left",
         readonly=True,
