@@ -264,7 +264,7 @@ class OrderGovernanceStageLog(models.Model):
         values = [
             log._activity_values(
                 log.user_id,
-                _(
+                self.env._(
                     "%(stage)s: %(order)s",
                     stage=log.stage_id.name,
                     order=log.order_id.name,
@@ -306,7 +306,7 @@ class OrderGovernanceStageLog(models.Model):
                 consult_values += [
                     log._activity_values(
                         user,
-                        _(
+                        self.env._(
                             "Consulted on %(order)s (%(stage)s)",
                             order=log.order_id.name,
                             stage=stage.name,
