@@ -21,3 +21,22 @@ class ResCompany(models.Model):
         help="Working hours after the deadline before a breached order is escalated "
         "to the manager of the parent department.",
     )
+    governance_monthly_workbook = fields.Boolean(
+        string="Monthly KPI Workbook by E-mail",
+        help="On the first day of each month, e-mail the previous month's KPI workbook "
+        "to the order management officers and the department managers.",
+    )
+
+    def _governance_workbook_recipients(self):
+        """Officers of the company and the managers of its departments (users)."""
+        self.ensure_one()
+        officers = self.env.ref("order_governance.group_governance_officer").users
+        managers = (
+            self.env["hr.department"]
+            .sudo()
+            .search([("company_id", "=", self.id)])
+            .manager_id.user_id
+        )
+        return (officers.filtered(lambda u: self in u.company_ids) | managers).filtered(
+            "active"
+        )

@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     governance_escalation_delay_hours = fields.Float(
         related="company_id.governance_escalation_delay_hours", readonly=False
     )
+    governance_monthly_workbook = fields.Boolean(
+        related="company_id.governance_monthly_workbook", readonly=False
+    )

@@ -83,3 +83,44 @@ class OrderGovernanceKpiExport(models.TransientModel):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
+
+    @api.model
+    def _cron_send_monthly_workbook(self):
+        """E-mail last month's workbook to each company's officers and department
+        managers, for the companies that switched it on in Settings."""
+        companies = self.env["res.company"].search(
+            [("governance_monthly_workbook", "=", True)]
+        )
+        for company in companies:
+            recipients = company._governance_workbook_recipients()
+            if not recipients:
+                continue
+            wizard = self.with_company(company).create(
+                {"company_ids": [(6, 0, company.ids)]}
+            )
+            wizard._send_workbook(recipients)
+
+    def _send_workbook(self, recipients):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self._filename(),
+                "raw": self._workbook_bytes(),
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": _(
+                    "Order governance KPIs %(date_from)s – %(date_to)s",
+                    date_from=self.date_from,
+                    date_to=self.date_to,
+                ),
+                "body_html": _("<p>The order governance KPI workbook is attached.</p>"),
+                "recipient_ids": [(6, 0, recipients.partner_id.ids)],
+                "attachment_ids": [(4, attachment.id)],
+                "email_from": self.env.company.email_formatted
+                or self.env.user.email_formatted,
+            }
+        )
