@@ -7,6 +7,7 @@ from . import order_governance_stage
 from . import order_governance_check
 from . import order_governance_rule
 from . import order_governance_stage_log
+from . import order_governance_stay_mixin
 from . import order_governance_check_line
 from . import order_governance_hold_reason
 from . import order_governance_hold

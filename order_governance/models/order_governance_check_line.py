@@ -4,19 +4,10 @@ from odoo.exceptions import UserError
 
 class OrderGovernanceCheckLine(models.Model):
     _name = "order.governance.check.line"
+    _inherit = ["order.governance.stay.mixin"]
     _description = "Exit Criterion of an Order"
     _order = "sequence, id"
 
-    order_id = fields.Many2one(
-        comodel_name="sale.order", required=True, index=True, ondelete="cascade"
-    )
-    log_id = fields.Many2one(
-        comodel_name="order.governance.stage.log",
-        string="Stay",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
     check_id = fields.Many2one(
         comodel_name="order.governance.check", required=True, ondelete="cascade"
     )

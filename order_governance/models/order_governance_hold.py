@@ -3,19 +3,10 @@ from odoo import fields, models
 
 class OrderGovernanceHold(models.Model):
     _name = "order.governance.hold"
+    _inherit = ["order.governance.stay.mixin"]
     _description = "Order Hold"
     _order = "date_start desc, id desc"
 
-    order_id = fields.Many2one(
-        comodel_name="sale.order", required=True, index=True, ondelete="cascade"
-    )
-    log_id = fields.Many2one(
-        comodel_name="order.governance.stage.log",
-        string="Stay",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
     reason_id = fields.Many2one(
         comodel_name="order.governance.hold.reason", required=True
     )

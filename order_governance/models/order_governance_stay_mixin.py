@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class OrderGovernanceStayMixin(models.AbstractModel):
+    """Records that belong to one stay of an order in a stage (checks, holds)."""
+
+    _name = "order.governance.stay.mixin"
+    _description = "Belongs to a Stay of an Order in a Stage"
+
+    order_id = fields.Many2one(
+        comodel_name="sale.order", required=True, index=True, ondelete="cascade"
+    )
+    log_id = fields.Many2one(
+        comodel_name="order.governance.stage.log",
+        string="Stay",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
