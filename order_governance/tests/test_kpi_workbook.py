@@ -53,6 +53,42 @@ class TestKpiWorkbook(KpiCase):
         self.assertEqual(production[1:5], (3, 6, 200 / 3, 1))
         self.assertEqual(rows["Logistics"][6], 2)  # backlog: two orders in Shipping
 
+    def test_by_stage_and_by_person_equal_the_view(self):
+        """The By stage and By person sheets show the view's figures too."""
+        wizard, data = self.export()
+        book = load_workbook(io.BytesIO(data))
+        stays_domain, _backlog = wizard._domains()
+        Report = self.env["order.governance.kpi.report"]
+        for sheet, groupby in (("By stage", "stage_id"), ("By person", "user_id")):
+            rows = {
+                row[0]: row[1:]
+                for row in book[sheet].iter_rows(min_row=2, values_only=True)
+            }
+            view = Report._read_group(
+                stays_domain,
+                [groupby],
+                [
+                    "__count",
+                    "duration_hours:avg",
+                    "on_time_rate:avg",
+                    "breached_count:sum",
+                    "rework_count:sum",
+                ],
+            )
+            self.assertEqual(len(rows), len(view), sheet)
+            for key, count, hours, on_time, breached, rework in view:
+                row = rows[key.display_name or "Unassigned"]
+                self.assertEqual(row[0], count)
+                self.assertAlmostEqual(row[1], hours)
+                self.assertAlmostEqual(row[2] or 0, on_time or 0)
+                self.assertEqual(row[3], breached)
+                self.assertAlmostEqual(row[4], 100.0 * rework / count)
+        production = {
+            row[0]: row
+            for row in book["By stage"].iter_rows(min_row=2, values_only=True)
+        }["Production"]
+        self.assertEqual(production[1:6], (3, 6, 200 / 3, 1, 0))  # rework: Confirmed
+
     def test_transitions_and_charts(self):
         """Every stay of the period is listed; the summary carries two charts."""
         _wizard, data = self.export()
