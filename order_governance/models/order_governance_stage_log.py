@@ -298,9 +298,15 @@ class OrderGovernanceStageLog(models.Model):
             managers = (consulted | stage.informed_department_ids).manager_id.user_id
             if not managers:
                 continue
-            orders = logs.order_id.sudo()
-            orders.message_subscribe(
-                partner_ids=managers.partner_id.ids, subtype_ids=subtypes
+            # "update": add the missing subtypes to managers who already follow
+            # (message_subscribe would replace theirs, one write per order and move)
+            self.env["mail.followers"].sudo()._insert_followers(
+                "sale.order",
+                logs.order_id.ids,
+                managers.partner_id.ids,
+                subtypes=dict.fromkeys(managers.partner_id.ids, subtypes),
+                check_existing=True,
+                existing_policy="update",
             )
             for user in consulted.manager_id.user_id:
                 consult_values += [

@@ -142,11 +142,24 @@ class TestActivitiesAndFollowers(OrderGovernanceCase):
         """C and I managers follow the order and are notified of the handoff;
         consulted ones also get an activity."""
         order = self.create_order(user=self.prod_worker1)
+        confirmed = self.env.ref("sale.mt_order_confirmed")
+        # a manager who already follows keeps the subtypes he chose
+        order.message_subscribe(
+            self.sales_manager.partner_id.ids, subtype_ids=confirmed.ids
+        )
         self.flush_tracking()
         self.put_in(order, self.stage_production)
         followers = order.message_follower_ids.partner_id
         self.assertIn(self.officer.partner_id, followers)
         self.assertIn(self.sales_manager.partner_id, followers)
+        subscription = order.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.sales_manager.partner_id
+        )
+        self.assertIn(confirmed, subscription.subtype_ids)
+        self.assertIn(
+            self.env.ref("order_governance.mt_governance_handoff"),
+            subscription.subtype_ids,
+        )
         self.assertTrue(self.activities(order, self.officer))
         self.assertFalse(self.activities(order, self.sales_manager))
         self.flush_tracking()
