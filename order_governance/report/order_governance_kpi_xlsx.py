@@ -1,10 +1,10 @@
 import io
 from collections import defaultdict
-from datetime import datetime
 
 import xlsxwriter
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 
 class OrderGovernanceKpiXlsx(models.AbstractModel):
@@ -202,7 +202,8 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             sheet.write(index, 1, row.stage_id.name)
             sheet.write(index, 2, row.department_id.display_name or "")
             sheet.write(index, 3, row.user_id.name or "")
-            sheet.write_datetime(index, 4, row.date_in, styles["date"])
+            entered = fields.Datetime.context_timestamp(self, row.date_in)
+            sheet.write_datetime(index, 4, entered.replace(tzinfo=None), styles["date"])
             sheet.write_number(index, 5, row.age_days, styles["hours"])
         sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
 
@@ -225,44 +226,120 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             sheet, styles, 0, headers, [16, 20, 24, 22, 18, 18, 12, 12, 12, 10, 10, 8]
         )
         sheet.freeze_panes(1, 0)
-        fields_ = [
-            "order_id",
-            "stage_id",
-            "department_id",
-            "user_id",
-            "date_in",
-            "date_out",
-            "duration_hours",
-            "elapsed_hours",
-            "paused_hours",
-            "on_time_rate",
-            "breached_count",
-            "rework_count",
-        ]
+        names = _NameCache(self.env)
+        formats = [styles[name] for name in ("hours",) * 3 + ("percent", "int", "int")]
         index = 0
-        # read in pages: a long period never loads every row at once
-        offset = 0
-        while True:
-            page = Report.search_read(
-                domain, fields_, order="date_in, id", offset=offset, limit=5000
-            )
-            if not page:
-                break
-            offset += len(page)
-            for row in page:
+        for page in self._transition_pages(Report, domain):
+            names.prefetch(page)
+            for (
+                order,
+                stage,
+                department,
+                user,
+                entered,
+                left,
+                *numbers,
+            ) in page:
                 index += 1
-                for col, name in enumerate(fields_):
-                    self._write_cell(sheet, styles, index, col, row[name])
+                sheet.write_string(index, 0, order or "")
+                sheet.write_string(index, 1, names.get("stage", stage))
+                sheet.write_string(index, 2, names.get("department", department))
+                sheet.write_string(index, 3, names.get("user", user))
+                sheet.write_number(index, 4, entered, styles["date"])
+                if left is not None:
+                    sheet.write_number(index, 5, left, styles["date"])
+                for col, (value, style) in enumerate(
+                    zip(numbers, formats, strict=True), start=6
+                ):
+                    if value is not None:
+                        sheet.write_number(index, col, value, style)
         sheet.autofilter(0, 0, max(index, 1), len(headers) - 1)
 
-    def _write_cell(self, sheet, styles, row, col, value):
-        if isinstance(value, tuple | list):  # many2one: (id, name)
-            sheet.write(row, col, value[1] if value else "")
-        elif isinstance(value, datetime):
-            sheet.write_datetime(row, col, value, styles["date"])
-        elif isinstance(value, bool) or value is None:
-            sheet.write(row, col, "")
-        elif isinstance(value, int | float):
-            sheet.write_number(row, col, value, styles["hours"])
-        else:
-            sheet.write(row, col, value)
+    def _transition_pages(self, Report, domain, size=5000):
+        """The stays of ``domain`` (record rules applied), oldest first, in pages of
+        plain tuples: order name, stage, department and user ids, entry and leave
+        as Excel serial dates in the user's time zone, then the measures.
+
+        A period may hold 100,000 stays: reading them as records (``search_read``
+        and its display names) took longer than writing the sheet, so the rows are
+        read in SQL, one page after the other on (date_in, id), each page starting
+        where the last one ended instead of re-reading it (OFFSET)."""
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        last = None
+        while True:
+            page_domain = domain
+            if last:
+                page_domain = [
+                    *domain,
+                    "|",
+                    ("date_in", ">", last[0]),
+                    "&",
+                    ("date_in", "=", last[0]),
+                    ("id", ">", last[1]),
+                ]
+            query = Report._search(page_domain, order="date_in, id", limit=size)
+            alias = query.table
+            order_alias = query.join(alias, "order_id", "sale_order", "id", "order_id")
+
+            def column(name, alias=alias):
+                return SQL.identifier(alias, name)
+
+            def excel_date(name):
+                # days since 1899-12-30, in the user's time zone: what Excel stores
+                return SQL(
+                    "EXTRACT(EPOCH FROM %s AT TIME ZONE 'UTC' AT TIME ZONE %s)"
+                    " / 86400.0 + 25569",
+                    column(name),
+                    tz,
+                )
+
+            rows = self.env.execute_query(
+                query.select(
+                    column("name", order_alias),
+                    column("stage_id"),
+                    column("department_id"),
+                    column("user_id"),
+                    excel_date("date_in"),
+                    excel_date("date_out"),
+                    column("duration_hours"),
+                    column("elapsed_hours"),
+                    column("paused_hours"),
+                    column("on_time_rate"),
+                    column("breached_count"),
+                    column("rework_count"),
+                    column("date_in"),
+                    column("id"),
+                )
+            )
+            if not rows:
+                return
+            yield [row[:-2] for row in rows]
+            if len(rows) < size:
+                return
+            last = rows[-1][-2:]
+
+
+class _NameCache:
+    """Display names of the stages, departments and persons of the Transitions
+    sheet: a few hundred records for 100,000 rows, read once each."""
+
+    MODELS = {
+        "stage": ("order.governance.stage", 1),
+        "department": ("hr.department", 2),
+        "user": ("res.users", 3),
+    }
+
+    def __init__(self, env):
+        self.env = env
+        self.names = {key: {None: ""} for key in self.MODELS}
+
+    def prefetch(self, rows):
+        for key, (model, col) in self.MODELS.items():
+            known = self.names[key]
+            missing = {row[col] for row in rows} - known.keys()
+            # sudo: like the display names of search_read, which the pivot shows
+            for record in self.env[model].sudo().browse(missing):
+                known[record.id] = record.display_name or ""
+
+    def get(self, key, record_id):
+        return self.names[key][record_id]

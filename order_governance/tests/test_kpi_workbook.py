@@ -1,6 +1,6 @@
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 
 from openpyxl import load_workbook
 
@@ -88,6 +88,68 @@ class TestKpiWorkbook(KpiCase):
             for row in book["By stage"].iter_rows(min_row=2, values_only=True)
         }["Production"]
         self.assertEqual(production[1:6], (3, 6, 200 / 3, 1, 0))  # rework: Confirmed
+
+    def test_transitions_equal_the_view_in_the_user_time_zone(self):
+        """One row per stay of the view, oldest first, dates in the user's zone."""
+        wizard, _data = self.export()
+        data = wizard.with_context(tz="Europe/Brussels")._workbook_bytes()
+        rows = list(
+            load_workbook(io.BytesIO(data))["Transitions"].iter_rows(
+                min_row=2, values_only=True
+            )
+        )
+        stays_domain, _backlog = wizard._domains()
+        stays = self.env["order.governance.kpi.report"].search(
+            stays_domain, order="date_in, id"
+        )
+        self.assertEqual(
+            [(row[0], row[1], row[2] or "", row[3] or "") for row in rows],
+            [
+                (
+                    stay.order_id.name,
+                    stay.stage_id.name,
+                    stay.department_id.display_name or "",
+                    stay.user_id.name or "",
+                )
+                for stay in stays
+            ],
+        )
+        for row, stay in zip(rows, stays, strict=True):
+            # November in Brussels: UTC + 1 hour
+            self.assertAlmostEqual(
+                row[4], stay.date_in + timedelta(hours=1), delta=timedelta(seconds=1)
+            )
+            self.assertAlmostEqual(row[6], stay.duration_hours)
+            self.assertEqual(row[10], stay.breached_count)
+
+    def test_transitions_read_page_after_page(self):
+        """Pages on (entry, id) give every stay once, ties on the entry included
+        (the three orders entered Production at the same moment)."""
+        wizard, _data = self.export()
+        stays_domain, _backlog = wizard._domains()
+        Report = self.env["order.governance.kpi.report"]
+        xlsx = self.env["order.governance.kpi.xlsx"]
+        whole = list(xlsx._transition_pages(Report, stays_domain))
+        pages = list(xlsx._transition_pages(Report, stays_domain, size=2))
+        self.assertEqual(len(whole), 1)
+        self.assertEqual(len(pages), 5)
+        self.assertEqual([row for page in pages for row in page], whole[0])
+        self.assertEqual(len(whole[0]), 9)
+
+    def test_manager_workbook_shows_his_departments_only(self):
+        """A department manager's workbook holds the stays of his tree only."""
+        wizard, _data = self.export()
+        data = wizard.with_user(self.prod_manager)._workbook_bytes()
+        book = load_workbook(io.BytesIO(data))
+        transitions = list(book["Transitions"].iter_rows(min_row=2, values_only=True))
+        self.assertEqual({row[2] for row in transitions}, {"Operations / Production"})
+        self.assertEqual(len(transitions), 3)
+        self.assertEqual(self.summary_departments(data), {"Operations / Production"})
+        self.assertIn("Logistics", self.summary_departments(_data))  # unrestricted
+
+    def summary_departments(self, data):
+        summary = load_workbook(io.BytesIO(data))["Summary"]
+        return {row[0] for row in summary.iter_rows(min_row=2, values_only=True)}
 
     def test_transitions_and_charts(self):
         """Every stay of the period is listed; the summary carries two charts."""
