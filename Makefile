@@ -1,7 +1,7 @@
 # The project's two commands (see README.md). Everything else is in scripts/dev.py.
 PYTHON ?= python3
 
-.PHONY: run test lint pot
+.PHONY: run test lint pot benchmark
 run:  ## Serve Odoo with the module and demo data on http://localhost:8069
 	$(PYTHON) scripts/dev.py run
 
@@ -13,3 +13,7 @@ lint:  ## ruff and pylint-odoo only
 
 pot:  ## Export the translation template order_governance/i18n/order_governance.pot
 	$(PYTHON) scripts/dev.py pot
+
+N ?= 20000
+benchmark:  ## Build a database of N orders (default 20000) once, print the benchmark table
+	$(PYTHON) scripts/dev.py benchmark --orders $(N)

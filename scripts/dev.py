@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import pwd
 import shutil
@@ -619,6 +620,105 @@ def cmd_pot(_args):
             config.unlink(missing_ok=True)
 
 
+BENCHMARK_PHASES = ("reports", "moves", "workbook")
+
+
+def run_benchmark_phase(config, dbname, phase, orders):
+    """Run one phase of scripts/benchmark.py; pass its output on, keep its rows."""
+    cmd = [
+        sys.executable,
+        str(ROOT / "scripts" / "benchmark.py"),
+        phase,
+        f"--config={config}",
+        f"--database={dbname}",
+        f"--orders={orders}",
+    ]
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    rows = []
+    for line in child.stdout:
+        if line.startswith("ROW "):
+            rows.append(json.loads(line[4:]))
+        else:
+            print(line, end="", flush=True)
+    if child.wait():
+        raise SetupError(f"The benchmark's {phase} phase failed (see above).")
+    return rows
+
+
+def benchmark_table(rows):
+    """A Markdown table (the README shows it as is)."""
+
+    def cell(value, fmt):
+        return "" if value is None else format(value, fmt)
+
+    lines = [
+        "| Measure | Rows | Time (s) | Queries | Ratio | Memory (MB) | Note |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            "| {} | {} | {} | {} | {} | {} | {} |".format(
+                row["name"],
+                cell(row.get("rows"), ","),
+                cell(row.get("seconds"), ".3f"),
+                cell(row.get("queries"), ","),
+                cell(row.get("ratio"), ".2f"),
+                cell(row.get("memory_mb"), ".0f"),
+                row.get("detail", ""),
+            )
+        )
+    return "\n".join(lines)
+
+
+def machine_description():
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def cmd_benchmark(args):
+    """Build (once) a database with N governed orders, then measure."""
+    prepare("requirements-test.txt")
+    with postgres_server() as server:
+        dbname = f"og_bench_{args.orders}"
+        config = write_config(server, f"odoo-bench-{os.getpid()}.conf")
+        try:
+            if args.rebuild or not module_installed(server, dbname):
+                drop_database(server, dbname)
+                say(f"Creating database {dbname} with {MODULE} and its demo data")
+                install_module(config, dbname)
+            say(
+                f"Adding {args.orders:,} orders to {dbname} (once; the database is "
+                "kept for the next runs, --rebuild starts again)"
+            )
+            run_benchmark_phase(config, dbname, "build", args.orders)
+            rows = []
+            for phase in BENCHMARK_PHASES:
+                say(f"Measuring: {phase}")
+                rows += run_benchmark_phase(config, dbname, phase, args.orders)
+            server_version = db_query(server, "postgres", "SHOW server_version")[0][0]
+            print()
+            print(
+                f"{args.orders:,} orders; {machine_description()}; "
+                f"PostgreSQL {server_version}"
+            )
+            print()
+            print(benchmark_table(rows))
+            return 0
+        finally:
+            config.unlink(missing_ok=True)
+
+
 def cmd_check_db(_args):
     """Only connect to the PostgreSQL server the commands would use."""
     with postgres_server() as server:
@@ -649,6 +749,11 @@ def main(argv=None):
     sub.add_parser("lint", help="ruff and pylint-odoo")
     sub.add_parser("check-db", help="check the PostgreSQL settings")
     sub.add_parser("pot", help="export the translation template (i18n/*.pot)")
+    bench = sub.add_parser("benchmark", help="measure on a database of N orders")
+    bench.add_argument("--orders", type=int, default=20000)
+    bench.add_argument(
+        "--rebuild", action="store_true", help="drop and build the database again"
+    )
     args = parser.parse_args(argv)
     commands = {
         "run": cmd_run,
@@ -656,6 +761,7 @@ def main(argv=None):
         "lint": cmd_lint,
         "check-db": cmd_check_db,
         "pot": cmd_pot,
+        "benchmark": cmd_benchmark,
     }
     try:
         return commands[args.command](args)

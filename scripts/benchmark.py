@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+"""Benchmark of order_governance on a large database (run by `make benchmark`).
+
+Phases, each one process (``scripts/dev.py benchmark`` calls them in turn):
+
+``build``     adds N orders to a database that has the module and its demo data:
+              customers, N orders of six lines, walked through the governed flow with
+              Odoo's own actions (confirmations, ``action_governance_next``, rework),
+              then spread over the last year (see ``spread_history``).
+``reports``   pivot ``read_group`` of the stage report vs ``sale.report``, plus the
+              lead time and backlog views.
+``moves``     ``action_confirm`` on 1,000 new quotations vs ``action_governance_next``
+              on the same 1,000 orders; the escalation run over every open stay.
+              Rolled back: the database is the same afterwards.
+``workbook``  the KPI workbook of the whole period, time and peak memory growth; in a
+              process of its own so that its memory peak is its own.
+
+Each phase prints its rows as JSON lines (``ROW {...}``); dev.py prints the table.
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+ORDER_LINES = 6  # six lines an order: sale.report has as many rows as the stays
+BATCH = 500
+MOVES_SAMPLE = 1000
+REPEAT = 5
+DONE_PARAM = "order_governance.benchmark_orders"  # orders added so far
+READY_PARAM = "order_governance.benchmark_ready"  # histories spread
+
+
+def emit(**row):
+    print("ROW " + json.dumps(row), flush=True)
+
+
+@contextmanager
+def odoo_env(config, database):
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.tools import config as odoo_config
+
+    odoo_config.parse_config(["-c", config, "--log-level=warn"])
+    registry = odoo.modules.registry.Registry(database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        # A real user (record rules apply), with his language and company.
+        yield env(user=admin, context=dict(admin.context_get()))
+
+
+@contextmanager
+def measured(env):
+    """Yield a dict filled with the wall time and the SQL queries of the block,
+    pending writes and tracking (what a commit would run) included."""
+    result = {}
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    yield result
+    env.flush_all()
+    env.cr.precommit.run()
+    result["seconds"] = time.perf_counter() - start
+    result["queries"] = env.cr.sql_log_count - queries
+
+
+# ---------------------------------------------------------------------------
+# build
+# ---------------------------------------------------------------------------
+def quotation_values(env, count, offset, partners, products):
+    teams = env["crm.team"].search([("company_id", "in", [False, env.company.id])])
+    return [
+        {
+            "partner_id": partners[(offset + i) % len(partners)].id,
+            "team_id": teams[(offset + i) % len(teams)].id if teams else False,
+            "order_line": [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": products[(offset + i + n) % len(products)].id,
+                        "product_uom_qty": 1 + (offset + i + n) % 5,
+                    },
+                )
+                for n in range(ORDER_LINES)
+            ],
+        }
+        for i in range(count)
+    ]
+
+
+def tick_exit_criteria(orders):
+    orders.governance_check_line_ids.filtered(
+        lambda line: not line.automatic and not line.done
+    ).action_tick()
+
+
+def walk(env, orders, offset):
+    """Move the n-th order to its target: 70% done, the rest spread over the
+    earlier stages and cancelled; one in ten goes back from production once."""
+    Stage = env["order.governance.stage"]
+    confirmed = Stage.search(
+        [("code", "=", "confirmed"), ("company_id", "in", [False, env.company.id])],
+        limit=1,
+    )
+    targets = {order: (offset + i) % 20 for i, order in enumerate(orders)}
+    # target: 0 quotation, 1 cancelled, 2 confirmed, 3 production, 4 shipping,
+    # 5 invoicing, 6+ done
+    orders.filtered(lambda o: targets[o] == 1)._action_cancel()
+    orders.filtered(lambda o: targets[o] >= 2).action_confirm()
+    for step in (3, 4, 5, 6):
+        movers = orders.filtered(lambda o, step=step: targets[o] >= step)
+        tick_exit_criteria(movers)
+        movers.action_governance_next()
+        if step == 3:
+            rework = movers.filtered(lambda o: o.id % 10 == 7)
+            rework.governance_move(confirmed, reason="Benchmark: missing specification")
+            tick_exit_criteria(rework)
+            rework.action_governance_next()
+
+
+def spread_history(env):
+    """Spread each order's stays over the last year, one after the other, with
+    synthetic durations (2 to 41 hours), SLA deadlines of 24 hours (about one stay
+    in three is late) and escalation moments, so that the period filters, the
+    on-time rate, the backlog ages and the escalation run have work to do. The
+    history itself (stages, departments, persons, rework) is the one the walk made.
+    """
+    env.flush_all()
+    env.cr.execute(
+        """
+        WITH stay AS (
+            SELECT id,
+                   2 + (id * 7) % 40 AS hours,
+                   (now() AT TIME ZONE 'UTC') - interval '12 days'
+                       - interval '1 day' * (order_id % 350)
+                       + interval '1 hour' * (
+                           SUM(2 + (id * 7) % 40) OVER (
+                               PARTITION BY order_id ORDER BY id
+                           ) - (2 + (id * 7) % 40)
+                       ) AS date_in
+              FROM order_governance_stage_log
+        )
+        UPDATE order_governance_stage_log log
+           SET date_in = stay.date_in,
+               date_out = CASE WHEN log.date_out IS NULL THEN NULL
+                          ELSE stay.date_in + interval '1 hour' * stay.hours END,
+               elapsed_hours = CASE WHEN log.date_out IS NULL THEN 0
+                               ELSE stay.hours END,
+               duration_hours = CASE WHEN log.date_out IS NULL THEN 0
+                                ELSE round(stay.hours * 0.6, 2) END,
+               deadline = CASE WHEN log.deadline IS NULL THEN NULL
+                       ELSE stay.date_in + interval '24 hours' END,
+               risk_at = CASE WHEN log.deadline IS NULL THEN NULL
+                       ELSE stay.date_in + interval '18 hours' END,
+               escalate_at = CASE WHEN log.deadline IS NULL THEN NULL
+                       ELSE stay.date_in + interval '48 hours' END,
+               sla_breached = log.deadline IS NOT NULL AND log.date_out IS NOT NULL
+                              AND stay.hours > 24,
+               escalation_level = 0
+          FROM stay
+         WHERE stay.id = log.id
+        """
+    )
+    env.cr.execute(
+        """
+        UPDATE sale_order so
+           SET date_order = first.date_in,
+               stage_entered_at = last.date_in,
+               stage_deadline = last.deadline
+          FROM (SELECT order_id, MIN(date_in) AS date_in
+                  FROM order_governance_stage_log GROUP BY order_id) first,
+               order_governance_stage_log last
+         WHERE first.order_id = so.id
+           AND last.order_id = so.id AND last.date_out IS NULL
+        """
+    )
+    env.cr.execute("ANALYZE")
+
+
+def benchmark_catalog(env):
+    """The benchmark's customers and products, made on the first run."""
+    partners = env["res.partner"].search([("name", "=like", "Benchmark customer%")])
+    if not partners:
+        partners = env["res.partner"].create(
+            [{"name": f"Benchmark customer {n:03d}"} for n in range(300)]
+        )
+    products = env["product.product"].search([("name", "=like", "Benchmark product%")])
+    if not products:
+        products = env["product.product"].create(
+            [
+                {"name": f"Benchmark product {n:02d}", "type": "consu", "list_price": n}
+                for n in range(30)
+            ]
+        )
+    return partners, products
+
+
+def build(env, orders):
+    """Add orders in committed batches; an interrupted build resumes where it
+    stopped."""
+    ICP = env["ir.config_parameter"].sudo()
+    done = int(ICP.get_param(DONE_PARAM, 0))
+    if done >= orders and ICP.get_param(READY_PARAM):
+        print(f"The database already has its {done:,} benchmark orders.")
+        return
+    partners, products = benchmark_catalog(env)
+    env.cr.commit()
+    start, first = time.perf_counter(), done
+    for offset in range(done, orders, BATCH):
+        count = min(BATCH, orders - offset)
+        batch = env["sale.order"].create(
+            quotation_values(env, count, offset, partners, products)
+        )
+        walk(env, batch, offset)
+        ICP.set_param(DONE_PARAM, offset + count)
+        env.flush_all()
+        env.cr.commit()
+        env.invalidate_all()
+        done = offset + count
+        rate = (done - first) / (time.perf_counter() - start)
+        print(
+            f"  {done:,}/{orders:,} orders ({rate:.0f} orders/s, "
+            f"{(orders - done) / rate / 60:.1f} min left)",
+            flush=True,
+        )
+    spread_history(env)
+    ICP.set_param(READY_PARAM, True)
+    env.cr.commit()
+
+
+# ---------------------------------------------------------------------------
+# reports
+# ---------------------------------------------------------------------------
+def time_read_group(env, model, groupby, measures, domain=()):
+    """Median time of the pivot's read_group, as the web client calls it."""
+    Model = env[model]
+    domain = list(domain)
+    Model.read_group(domain, measures, groupby, lazy=False)  # warm the caches
+    times = []
+    for _i in range(REPEAT):
+        env.invalidate_all()
+        start = time.perf_counter()
+        groups = Model.read_group(domain, measures, groupby, lazy=False)
+        times.append(time.perf_counter() - start)
+    rows = Model.search_count(domain)
+    return statistics.median(times), rows, len(groups)
+
+
+def reports(env):
+    from odoo import fields
+
+    base_time, base_rows, base_groups = time_read_group(
+        env, "sale.report", ["team_id", "state"], ["__count", "price_subtotal:sum"]
+    )
+    emit(
+        name="sale.report read_group (team x state)",
+        seconds=base_time,
+        rows=base_rows,
+        detail=f"{base_groups} groups",
+    )
+    views = [
+        (
+            "order.governance.kpi.report",
+            ["department_id", "stage_id"],
+            ["__count", "duration_hours:avg", "on_time_rate:avg"],
+            "stage report read_group (department x stage)",
+        ),
+        (
+            "order.governance.lead.time.report",
+            ["owner_department_id"],
+            ["__count", "lead_time_hours:avg", "handoff_count:sum"],
+            "lead time read_group (owning department)",
+        ),
+        (
+            "order.governance.backlog.report",
+            ["department_id", "stage_id"],
+            ["__count", "overdue_count:sum"],
+            "backlog read_group (department x stage)",
+        ),
+    ]
+    last_month = [
+        ("date_in", ">=", fields.Datetime.now() - timedelta(days=30)),
+    ]
+    manager = env.ref("order_governance.user_production_manager")
+    stage_measures = views[0][2]
+    views += [
+        (
+            "order.governance.kpi.report",
+            ["department_id", "stage_id"],
+            stage_measures,
+            "stage report, last 30 days (entry date filter)",
+            last_month,
+            env,
+        ),
+        (
+            "order.governance.kpi.report",
+            ["department_id", "stage_id"],
+            stage_measures,
+            "stage report as a department manager (record rules)",
+            [],
+            env(user=manager),
+        ),
+    ]
+    for model, groupby, measures, label, *scope in views:
+        domain, model_env = scope or ([], env)
+        seconds, rows, groups = time_read_group(
+            model_env, model, groupby, measures, domain
+        )
+        emit(
+            name=label,
+            seconds=seconds,
+            rows=rows,
+            detail=f"{groups} groups",
+            ratio=seconds / base_time,
+        )
+
+
+# ---------------------------------------------------------------------------
+# moves and escalation (rolled back)
+# ---------------------------------------------------------------------------
+def moves(env):
+    partners, products = benchmark_catalog(env)
+    orders = env["sale.order"].create(
+        quotation_values(env, MOVES_SAMPLE, 0, partners, products)
+    )
+    env.flush_all()
+    env.cr.precommit.run()
+    with measured(env) as confirm:
+        orders.action_confirm()
+    emit(
+        name=f"action_confirm, {MOVES_SAMPLE:,} quotations",
+        seconds=confirm["seconds"],
+        queries=confirm["queries"],
+    )
+    tick_exit_criteria(orders)
+    env.flush_all()
+    env.cr.precommit.run()
+    with measured(env) as move:
+        orders.action_governance_next()
+    emit(
+        name=f"action_governance_next, {MOVES_SAMPLE:,} orders",
+        seconds=move["seconds"],
+        queries=move["queries"],
+        ratio=move["seconds"] / confirm["seconds"],
+        detail=f"queries x{move['queries'] / confirm['queries']:.2f}",
+    )
+    env.cr.rollback()
+    env.invalidate_all()
+
+    Log = env["order.governance.stage.log"].sudo()
+    open_stays = Log.search_count([("date_out", "=", False)])
+    with measured(env) as escalation:
+        Log._cron_watch_sla(batch_size=10**7)
+    escalated = Log.search_count([("escalation_level", ">", 0)])
+    levels = sum(Log.search([("escalation_level", ">", 0)]).mapped("escalation_level"))
+    emit(
+        name="escalation run (scheduled action)",
+        seconds=escalation["seconds"],
+        queries=escalation["queries"],
+        rows=open_stays,
+        detail=f"{escalated:,} stays escalated, {levels:,} escalations",
+    )
+    env.cr.rollback()
+
+
+# ---------------------------------------------------------------------------
+# workbook
+# ---------------------------------------------------------------------------
+def memory_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def reset_memory_peak():
+    """Make VmHWM (the peak resident size) start again from the current size."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def workbook(env):
+    Log = env["order.governance.stage.log"]
+    first = Log.search([], order="date_in", limit=1).date_in
+    wizard = env["order.governance.kpi.export"].create(
+        {"date_from": first.date() if first else date.today(), "date_to": date.today()}
+    )
+    stays, _backlog = wizard._domains()
+    transitions = env["order.governance.kpi.report"].search_count(stays)
+    env.invalidate_all()
+    exact_peak = reset_memory_peak()
+    before = memory_kib("VmRSS")
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    content = wizard._workbook_bytes()
+    seconds = time.perf_counter() - start
+    queries = env.cr.sql_log_count - queries
+    growth = (memory_kib("VmHWM") - before) / 1024
+    emit(
+        name="KPI workbook, whole period",
+        seconds=seconds,
+        rows=transitions,
+        queries=queries,
+        memory_mb=growth if exact_peak else None,
+        detail=f"{len(content) / 1024 / 1024:.1f} MB file",
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("phase", choices=["build", "reports", "moves", "workbook"])
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--orders", type=int, default=20000)
+    args = parser.parse_args(argv)
+    with odoo_env(args.config, args.database) as env:
+        if args.phase == "build":
+            build(env, args.orders)
+        else:
+            {"reports": reports, "moves": moves, "workbook": workbook}[args.phase](env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
