@@ -365,6 +365,15 @@ def moves(env):
         rows=open_stays,
         detail=f"{escalated:,} stays escalated, {levels:,} escalations",
     )
+    with measured(env) as again:
+        Log._cron_watch_sla(batch_size=10**7)
+    emit(
+        name="escalation run again (the next quarter hour)",
+        seconds=again["seconds"],
+        queries=again["queries"],
+        rows=open_stays,
+        detail="nothing new to escalate",
+    )
     env.cr.rollback()
 
 

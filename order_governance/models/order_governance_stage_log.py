@@ -446,17 +446,30 @@ class OrderGovernanceStageLog(models.Model):
 
     @api.model
     def _refresh_order_sla_status(self, now):
-        """One write per status: orders whose status changed since the last run."""
-        logs = self.sudo().search(
-            [("date_out", "=", False), ("order_id.governance_on_hold", "=", False)]
-        )
-        by_status = defaultdict(list)
-        for log in logs:
-            status = log._sla_status(now)
-            if log.order_id.sla_status != status:
-                by_status[status].append(log.order_id.id)
-        for status, order_ids in by_status.items():
-            self.env["sale.order"].sudo().browse(order_ids).with_context(
+        """Per status, one search and one write: the orders whose status must
+        change. Only stays with a deadline are read: without one the status is
+        'none' from entry on, and those stays include the final stay of every
+        completed order, which would make each run slower than the last."""
+        base = [
+            ("date_out", "=", False),
+            ("deadline", "!=", False),
+            ("order_id.governance_on_hold", "=", False),
+        ]
+        due = {
+            "breached": [("deadline", "<=", now)],
+            "at_risk": [("deadline", ">", now), ("risk_at", "<=", now)],
+            "on_track": [
+                ("deadline", ">", now),
+                "|",
+                ("risk_at", "=", False),
+                ("risk_at", ">", now),
+            ],
+        }
+        for status, domain in due.items():
+            logs = self.sudo().search(
+                [*base, *domain, ("order_id.sla_status", "!=", status)]
+            )
+            logs.order_id.with_context(
                 governance_internal_move=True, tracking_disable=True
             ).write({"sla_status": status})
 

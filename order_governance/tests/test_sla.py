@@ -112,6 +112,25 @@ class TestSlaClock(SlaCase):
         self.watch(at(TUESDAY, 10))
         self.assertEqual(order.sla_status, "breached")
 
+    def test_status_follows_the_clock_moved_by_a_hold(self):
+        """An order on hold keeps its status; after the resume, the status follows
+        the moved moments (at risk from Tuesday 9:24, breached at 11:00)."""
+        reason = self.env.ref("order_governance.hold_reason_customer")
+        order = self.enter_production(at(MONDAY, 8))  # deadline Monday 17:00
+        with freeze_time(at(MONDAY, 10)):
+            order.with_user(self.prod_manager).governance_hold(reason)
+        self.watch(at(MONDAY, 17, 30))
+        self.assertEqual(order.sla_status, "on_track")
+        with freeze_time(at(MONDAY, 14)):
+            order.with_user(self.prod_manager).governance_resume()
+        for when, status in (
+            (at(TUESDAY, 9), "on_track"),
+            (at(TUESDAY, 9, 30), "at_risk"),
+            (at(TUESDAY, 11), "breached"),
+        ):
+            self.watch(when)
+            self.assertEqual(order.sla_status, status, when)
+
     def test_threshold_from_settings(self):
         """The at-risk share is set per company in Settings."""
         self.company.governance_at_risk_percent = 50  # 4 h: Monday 12:00
