@@ -104,8 +104,14 @@ class OrderGovernanceStageLog(models.Model):
         readonly=True,
         help="When a breached stay goes up to the parent department's manager.",
     )
+    # indexed: deleting an activity sets this column to NULL in every row that
+    # points to it, which without an index is a scan of the whole history per
+    # activity (a move of 1,000 orders deletes 1,000 activities)
     activity_id = fields.Many2one(
-        comodel_name="mail.activity", readonly=True, ondelete="set null"
+        comodel_name="mail.activity",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
     )
     check_line_ids = fields.One2many(
         comodel_name="order.governance.check.line",

@@ -20,6 +20,26 @@ class TestInstall(TransactionCase):
             self.assertEqual(group.category_id, category)
             self.assertIn(self.env.ref(lower), group.implied_ids)
 
+    def test_history_indexes(self):
+        """The stage history is indexed where the reports filter and join, and
+        where deleting an activity looks for the stays pointing to it."""
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+            ["order_governance_stage_log"],
+        )
+        definitions = " ".join(row[0] for row in self.env.cr.fetchall())
+        for column in (
+            "order_id",
+            "stage_id",
+            "department_id",
+            "user_id",
+            "date_in",
+            "date_out",
+            "company_id",
+            "activity_id",
+        ):
+            self.assertIn(f"({column})", definitions)
+
     def test_admin_is_governance_admin(self):
         """The database administrator configures governance out of the box."""
         admin = self.env.ref("base.user_admin")
