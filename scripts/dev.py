@@ -471,11 +471,11 @@ def drop_database(server, dbname):
     db_query(server, "postgres", f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
-def install_module(config, dbname, demo=True, extra=()):
+def install_module(config, dbname, demo=True, extra=(), update=False):
     args = [
         "-d",
         dbname,
-        "-i",
+        "-u" if update else "-i",
         MODULE,
         "--stop-after-init",
         "--no-http",
@@ -697,6 +697,9 @@ def cmd_benchmark(args):
                 drop_database(server, dbname)
                 say(f"Creating database {dbname} with {MODULE} and its demo data")
                 install_module(config, dbname)
+            else:
+                say(f"Updating {MODULE} in {dbname} (this checkout's code and indexes)")
+                install_module(config, dbname, update=True)
             say(
                 f"Adding {args.orders:,} orders to {dbname} (once; the database is "
                 "kept for the next runs, --rebuild starts again)"

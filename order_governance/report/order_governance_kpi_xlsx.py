@@ -267,56 +267,65 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
         last = None
         while True:
-            page_domain = domain
-            if last:
-                page_domain = [
-                    *domain,
-                    "|",
-                    ("date_in", ">", last[0]),
-                    "&",
-                    ("date_in", "=", last[0]),
-                    ("id", ">", last[1]),
-                ]
-            query = Report._search(page_domain, order="date_in, id", limit=size)
-            alias = query.table
-            order_alias = query.join(alias, "order_id", "sale_order", "id", "order_id")
-
-            def column(name, alias=alias):
-                return SQL.identifier(alias, name)
-
-            def excel_date(name):
-                # days since 1899-12-30, in the user's time zone: what Excel stores
-                return SQL(
-                    "EXTRACT(EPOCH FROM %s AT TIME ZONE 'UTC' AT TIME ZONE %s)"
-                    " / 86400.0 + 25569",
-                    column(name),
-                    tz,
-                )
-
             rows = self.env.execute_query(
-                query.select(
-                    column("name", order_alias),
-                    column("stage_id"),
-                    column("department_id"),
-                    column("user_id"),
-                    excel_date("date_in"),
-                    excel_date("date_out"),
-                    column("duration_hours"),
-                    column("elapsed_hours"),
-                    column("paused_hours"),
-                    column("on_time_rate"),
-                    column("breached_count"),
-                    column("rework_count"),
-                    column("date_in"),
-                    column("id"),
-                )
+                self._transition_page_sql(Report, domain, last, size, tz)
             )
             if not rows:
                 return
-            yield [row[:-2] for row in rows]
+            yield [row[:-2] for row in rows]  # the last two are the page key
             if len(rows) < size:
                 return
             last = rows[-1][-2:]
+
+    def _transition_page_sql(self, Report, domain, after, size, tz):
+        """SELECT of the ``size`` first stays of ``domain`` after the (date_in, id)
+        ``after``; _search applies the record rules."""
+        if after:
+            domain = [
+                *domain,
+                "|",
+                ("date_in", ">", after[0]),
+                "&",
+                ("date_in", "=", after[0]),
+                ("id", ">", after[1]),
+            ]
+        query = Report._search(domain, order="date_in, id", limit=size)
+        stay = query.table
+        order = query.join(
+            stay, "order_id", self.env["sale.order"]._table, "id", "order_id"
+        )
+
+        def excel_date(column):
+            # days since 1899-12-30 in the user's time zone: what Excel stores
+            return SQL(
+                "EXTRACT(EPOCH FROM %s AT TIME ZONE 'UTC' AT TIME ZONE %s)"
+                " / 86400.0 + 25569",
+                SQL.identifier(stay, column),
+                tz,
+            )
+
+        return query.select(
+            SQL.identifier(order, "name"),
+            *(
+                SQL.identifier(stay, column)
+                for column in ("stage_id", "department_id", "user_id")
+            ),
+            excel_date("date_in"),
+            excel_date("date_out"),
+            *(
+                SQL.identifier(stay, column)
+                for column in (
+                    "duration_hours",
+                    "elapsed_hours",
+                    "paused_hours",
+                    "on_time_rate",
+                    "breached_count",
+                    "rework_count",
+                    "date_in",
+                    "id",
+                )
+            ),
+        )
 
 
 class _NameCache:
