@@ -53,6 +53,12 @@ def odoo_env(config, database):
         yield env(user=admin, context=dict(admin.context_get()))
 
 
+def settle(env):
+    """Write what a commit would: pending ORM writes, then the chatter tracking."""
+    env.flush_all()
+    env.cr.precommit.run()
+
+
 @contextmanager
 def measured(env):
     """Yield a dict filled with the wall time and the SQL queries of the block,
@@ -62,8 +68,7 @@ def measured(env):
     queries = env.cr.sql_log_count
     start = time.perf_counter()
     yield result
-    env.flush_all()
-    env.cr.precommit.run()
+    settle(env)
     result["seconds"] = time.perf_counter() - start
     result["queries"] = env.cr.sql_log_count - queries
 
@@ -328,8 +333,7 @@ def moves(env):
     orders = env["sale.order"].create(
         quotation_values(env, MOVES_SAMPLE, 0, partners, products)
     )
-    env.flush_all()
-    env.cr.precommit.run()
+    settle(env)
     with measured(env) as confirm:
         orders.action_confirm()
     emit(
@@ -338,8 +342,7 @@ def moves(env):
         queries=confirm["queries"],
     )
     tick_exit_criteria(orders)
-    env.flush_all()
-    env.cr.precommit.run()
+    settle(env)
     with measured(env) as move:
         orders.action_governance_next()
     emit(
