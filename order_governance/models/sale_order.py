@@ -295,6 +295,12 @@ class SaleOrder(models.Model):
     def governance_resume(self):
         """End the hold: the deadline moves by the paused working hours."""
         self._governance_check_hold_access()
+        self.filtered("governance_on_hold")._governance_resume()
+        return True
+
+    def _governance_resume(self):
+        # no access check: moves resume held orders, and whoever may move an order
+        # (an event's user included) may end its hold that way
         holds = (
             self.env["order.governance.hold"]
             .sudo()
@@ -317,7 +323,6 @@ class SaleOrder(models.Model):
         self.with_context(governance_internal_move=True).write(
             {"governance_on_hold": False}
         )
-        return True
 
     def _governance_action_after_handoff(self):
         """Executors see only what they are responsible for: once they have handed
@@ -434,8 +439,7 @@ class SaleOrder(models.Model):
             orders._governance_check_force(reason)
         elif forward and not system:
             closing._check_exit_criteria()
-        if orders.filtered("governance_on_hold"):
-            orders.governance_resume()
+        orders.filtered("governance_on_hold")._governance_resume()
         now = fields.Datetime.now()
         closing._close(now, stage)
         resolution = orders._governance_resolve_batch(stage)

@@ -186,6 +186,19 @@ class TestHold(SlaCase):
         with self.assertRaises(UserError):
             order.governance_hold(reason)
 
+    def test_moving_a_held_order_ends_its_hold(self):
+        """Whoever may move an order may move it while it is on hold (without the
+        right to hold or resume it): the move ends the hold."""
+        reason = self.env.ref("order_governance.hold_reason_customer")
+        order = self.enter_production(at(MONDAY, 8))
+        with freeze_time(at(MONDAY, 10)):
+            order.with_user(self.officer).governance_hold(reason)
+        with freeze_time(at(MONDAY, 14)):
+            order.with_user(self.prod_worker1).action_governance_next()
+        self.assertEqual(order.governance_stage_id, self.stage_shipping)
+        self.assertFalse(order.governance_on_hold)
+        self.assertEqual(order.governance_hold_ids.date_end, at(MONDAY, 14))
+
     def test_on_hold_not_escalated(self):
         """An order on hold is not escalated."""
         reason = self.env.ref("order_governance.hold_reason_customer")
