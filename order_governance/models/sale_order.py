@@ -354,39 +354,37 @@ class SaleOrder(models.Model):
         resolution = self._governance_resolve_batch(stage, preview=True)[self.id]
         return {key: record.with_env(self.env) for key, record in resolution.items()}
 
-    def action_governance_send_back(self):
-        self.ensure_one()
+    def _governance_wizard_action(self, model, name, **defaults):
+        """Open the wizard ``model`` on these orders."""
         return {
             "type": "ir.actions.act_window",
-            "name": _("Send Back"),
-            "res_model": "order.governance.send.back",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_order_ids": self.ids},
-        }
-
-    def action_governance_hold(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Put on Hold"),
-            "res_model": "order.governance.hold.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_order_ids": self.ids},
-        }
-
-    def action_governance_reassign(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Reassign"),
-            "res_model": "order.governance.reassign",
+            "name": name,
+            "res_model": model,
             "view_mode": "form",
             "target": "new",
             "context": {
                 "default_order_ids": self.ids,
-                "default_department_id": self.responsible_department_id[:1].id,
+                **{f"default_{field}": value for field, value in defaults.items()},
             },
         }
+
+    def action_governance_send_back(self):
+        self.ensure_one()
+        return self._governance_wizard_action(
+            "order.governance.send.back", _("Send Back")
+        )
+
+    def action_governance_hold(self):
+        return self._governance_wizard_action(
+            "order.governance.hold.wizard", _("Put on Hold")
+        )
+
+    def action_governance_reassign(self):
+        return self._governance_wizard_action(
+            "order.governance.reassign",
+            _("Reassign"),
+            department_id=self.responsible_department_id[:1].id,
+        )
 
     def governance_reassign(self, department, user=None):
         """Make ``department`` (and ``user``, one of its people) responsible for the
