@@ -28,7 +28,8 @@ class ResCompany(models.Model):
     )
 
     def _governance_workbook_recipients(self):
-        """Officers of the company and the managers of its departments (users)."""
+        """Officers of the company and the managers of its departments who may
+        read the reports (users)."""
         self.ensure_one()
         officers = self.env.ref("order_governance.group_governance_officer").users
         managers = (
@@ -38,5 +39,6 @@ class ResCompany(models.Model):
             .manager_id.user_id
         )
         return (officers.filtered(lambda u: self in u.company_ids) | managers).filtered(
-            "active"
+            lambda u: u.active
+            and u.has_group("order_governance.group_governance_manager")
         )

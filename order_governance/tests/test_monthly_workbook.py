@@ -1,3 +1,9 @@
+import base64
+import io
+
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
 from odoo.tests import tagged
 
 from .common import OrderGovernanceCase
@@ -10,26 +16,44 @@ class TestMonthlyWorkbook(OrderGovernanceCase):
             [("subject", "like", "Order governance KPIs")]
         )
 
+    def send(self):
+        before = self.mails()
+        with freeze_time("2026-11-02 06:00:00"):
+            self.env["order.governance.kpi.export"]._cron_send_monthly_workbook()
+        return self.mails() - before
+
+    def departments_in(self, mail):
+        data = base64.b64decode(mail.attachment_ids.datas)
+        sheet = load_workbook(io.BytesIO(data))["Transitions"]
+        return {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+
     def test_off_by_default(self):
         """Without the Settings switch, no e-mail is sent."""
-        before = self.mails()
-        self.env["order.governance.kpi.export"]._cron_send_monthly_workbook()
-        self.assertEqual(self.mails(), before)
+        self.assertFalse(self.send())
 
     def test_sent_to_officers_and_managers(self):
-        """Switched on: last month's workbook goes to officers and managers."""
+        """Switched on: last month's workbook goes to officers and managers, each
+        built with the recipient's access: a manager gets his departments only."""
+        with freeze_time("2026-10-15 09:00:00"):
+            self.put_in(self.create_order(), self.stage_production)
+            self.put_in(self.create_order(), self.stage_shipping)
+        self.env.flush_all()
         self.company.governance_monthly_workbook = True
-        before = self.mails()
-        self.env["order.governance.kpi.export"]._cron_send_monthly_workbook()
-        mail = self.mails() - before
-        self.assertEqual(len(mail), 1)
-        partners = mail.recipient_ids
+        mails = self.send()
+        by_partner = {mail.recipient_ids: mail for mail in mails}
         for user in (
             self.officer,
             self.prod_manager,
             self.ops_manager,
             self.sales_manager,
         ):
-            self.assertIn(user.partner_id, partners)
-        self.assertNotIn(self.prod_worker1.partner_id, partners)
-        self.assertRegex(mail.attachment_ids.name, r"^order-governance-kpi-.*\.xlsx$")
+            self.assertIn(user.partner_id, by_partner)
+        self.assertNotIn(self.prod_worker1.partner_id, mails.recipient_ids)
+        mail = by_partner[self.prod_manager.partner_id]
+        self.assertEqual(
+            mail.attachment_ids.name, "order-governance-kpi-2026-10-01-2026-10-31.xlsx"
+        )
+        self.assertEqual(self.departments_in(mail), {"Operations / Production"})
+        self.assertIn(
+            "Logistics", self.departments_in(by_partner[self.officer.partner_id])
+        )

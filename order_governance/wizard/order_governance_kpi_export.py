@@ -87,28 +87,30 @@ class OrderGovernanceKpiExport(models.TransientModel):
     @api.model
     def _cron_send_monthly_workbook(self):
         """E-mail last month's workbook to each company's officers and department
-        managers, for the companies that switched it on in Settings."""
+        managers, for the companies that switched it on in Settings. Each one gets
+        the workbook built as himself: his record rules (a manager sees his
+        departments only, as in the reports), his language and time zone."""
         companies = self.env["res.company"].search(
             [("governance_monthly_workbook", "=", True)]
         )
         for company in companies:
-            recipients = company._governance_workbook_recipients()
-            if not recipients:
-                continue
-            wizard = self.with_company(company).create(
-                {"company_ids": [(6, 0, company.ids)]}
-            )
-            wizard._send_workbook(recipients)
+            for user in company._governance_workbook_recipients():
+                wizard = (
+                    self.with_user(user)
+                    .with_company(company)
+                    .with_context(lang=user.lang, tz=user.tz)
+                    .create({"company_ids": [(6, 0, company.ids)]})
+                )
+                wizard._send_workbook(user)
 
     def _send_workbook(self, recipients):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self._filename(),
-                "raw": self._workbook_bytes(),
-                "res_model": self._name,
-                "res_id": self.id,
-            }
+        # not linked to the wizard: transient records (and their attachments) are
+        # deleted within the hour, maybe before the mail queue sends this one
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create({"name": self._filename(), "raw": self._workbook_bytes()})
         )
         self.env["mail.mail"].sudo().create(
             {
