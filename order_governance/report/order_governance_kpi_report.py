@@ -64,15 +64,23 @@ class OrderGovernanceKpiReport(models.Model):
                    log.company_id AS company_id,
                    log.date_in AS date_in,
                    log.date_out AS date_out,
-                   log.duration_hours AS duration_hours,
-                   log.elapsed_hours AS elapsed_hours,
+                   -- hours are known once the stay is closed: NULL until then,
+                   -- so that averages are over closed stays (not pulled to 0)
+                   CASE WHEN log.date_out IS NOT NULL
+                        THEN log.duration_hours END AS duration_hours,
+                   CASE WHEN log.date_out IS NOT NULL
+                        THEN log.elapsed_hours END AS elapsed_hours,
                    log.paused_hours AS paused_hours,
                    so.owner_department_id AS owner_department_id,
                    so.team_id AS team_id,
                    so.partner_id AS partner_id,
                    CASE WHEN log.sla_breached THEN 1 ELSE 0 END AS breached_count,
                    CASE WHEN log.is_rework THEN 1 ELSE 0 END AS rework_count,
-                   CASE WHEN log.date_out IS NULL THEN 1 ELSE 0 END AS open_count,
+                   -- open work: a final or cancel stage is never left, not open
+                   CASE WHEN log.date_out IS NULL
+                         AND NOT COALESCE(stage.is_final, FALSE)
+                         AND NOT COALESCE(stage.is_cancel, FALSE)
+                        THEN 1 ELSE 0 END AS open_count,
                    CASE
                        WHEN log.date_out IS NULL OR log.deadline IS NULL THEN NULL
                        WHEN log.date_out <= log.deadline THEN 100.0
@@ -83,7 +91,9 @@ class OrderGovernanceKpiReport(models.Model):
 
     def _from(self):
         return SQL(
-            "FROM %s log JOIN %s so ON so.id = log.order_id",
+            "FROM %s log JOIN %s so ON so.id = log.order_id"
+            " JOIN %s stage ON stage.id = log.stage_id",
             SQL.identifier(self.env["order.governance.stage.log"]._table),
             SQL.identifier(self.env["sale.order"]._table),
+            SQL.identifier(self.env["order.governance.stage"]._table),
         )

@@ -89,6 +89,28 @@ class TestStagePerformance(KpiCase):
         rework = Report.search([*scope, ("rework_count", "=", 1)])
         self.assertEqual(rework.stage_id, self.stage_confirmed)
 
+    def test_hours_of_closed_stays_and_open_work(self):
+        """Open stays have no hours yet: the average is over closed stays only.
+        A stay in a final stage is never left, and is not open work."""
+        self.order_a.sudo().governance_move(self.stage_done)
+        self.env.flush_all()
+        Report = self.env["order.governance.kpi.report"]
+        shipping = [
+            ("order_id", "in", self.orders.ids),
+            ("stage_id", "=", self.stage_shipping.id),
+        ]
+        closed = Report.search([*shipping, ("order_id", "=", self.order_a.id)])
+        self.assertGreater(closed.duration_hours, 0)
+        [[average, open_]] = Report._read_group(
+            shipping, [], ["duration_hours:avg", "open_count:sum"]
+        )
+        self.assertAlmostEqual(average, closed.duration_hours)  # B's is still open
+        self.assertEqual(open_, 1)
+        done = Report.search(
+            [("order_id", "=", self.order_a.id), ("stage_id", "=", self.stage_done.id)]
+        )
+        self.assertEqual(done.open_count, 0)
+
     def test_record_rules(self):
         """Managers see their tree's stays, officers all; executors no report."""
         self.assertEqual(

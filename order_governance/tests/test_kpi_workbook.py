@@ -119,7 +119,7 @@ class TestKpiWorkbook(KpiCase):
             self.assertAlmostEqual(
                 row[4], stay.date_in + timedelta(hours=1), delta=timedelta(seconds=1)
             )
-            self.assertAlmostEqual(row[6], stay.duration_hours)
+            self.assertAlmostEqual(row[6] or 0.0, stay.duration_hours)  # open: blank
             self.assertEqual(row[10], stay.breached_count)
 
     def test_transitions_read_page_after_page(self):
