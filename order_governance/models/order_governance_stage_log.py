@@ -133,11 +133,6 @@ class OrderGovernanceStageLog(models.Model):
         readonly=True,
         index=True,
     )
-    is_open = fields.Boolean(
-        compute="_compute_is_open",
-        search="_search_is_open",
-        string="Current",
-    )
 
     def init(self):
         # One open stay per order, enforced by the database whatever the code path.
@@ -331,16 +326,6 @@ class OrderGovernanceStageLog(models.Model):
         if consult_values:
             self._new_activities(consult_values)
 
-    def _sla_status(self, now):
-        self.ensure_one()
-        if not self.deadline:
-            return "none"
-        if now >= self.deadline:
-            return "breached"
-        if self.risk_at and now >= self.risk_at:
-            return "at_risk"
-        return "on_track"
-
     def _working_hours(self, calendar):
         """``{log id: working hours between date_in and date_out}`` for logs sharing
         ``calendar``: one look-up of the calendar's work intervals for them all."""
@@ -362,17 +347,6 @@ class OrderGovernanceStageLog(models.Model):
             )
             result[log.id] = seconds / 3600
         return result
-
-    @api.depends("date_out")
-    def _compute_is_open(self):
-        for log in self:
-            log.is_open = not log.date_out
-
-    def _search_is_open(self, operator, value):
-        if operator not in ("=", "!="):
-            raise NotImplementedError(_("Unsupported search on 'Current'."))
-        is_open = (operator == "=") == bool(value)
-        return [("date_out", "=" if is_open else "!=", False)]
 
     @api.model_create_multi
     def create(self, vals_list):
