@@ -1,6 +1,6 @@
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
@@ -121,6 +121,14 @@ class TestKpiWorkbook(KpiCase):
             )
             self.assertAlmostEqual(row[6] or 0.0, stay.duration_hours)  # open: blank
             self.assertEqual(row[10], stay.breached_count)
+
+    def test_period_is_in_the_user_time_zone(self):
+        """The period's days start at midnight where the user is, like the
+        reports' date filters (Brussels in November: UTC + 1)."""
+        wizard, _data = self.export()
+        stays, _backlog = wizard.with_context(tz="Europe/Brussels")._domains()
+        self.assertIn(("date_in", ">=", datetime(2026, 11, 22, 23, 0)), stays)
+        self.assertIn(("date_in", "<", datetime(2026, 11, 24, 23, 0)), stays)
 
     def test_transitions_read_page_after_page(self):
         """Pages on (entry, id) give every stay once, ties on the entry included

@@ -1,6 +1,7 @@
 import base64
 from datetime import datetime, time
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -46,17 +47,25 @@ class OrderGovernanceKpiExport(models.TransientModel):
     def _domains(self):
         """(stays in the period, backlog now) for the chosen companies/departments."""
         self.ensure_one()
-        start = datetime.combine(self.date_from, time.min)
-        end = datetime.combine(self.date_to, time.max)
+        start = self._utc_midnight(self.date_from)
+        end = self._utc_midnight(self.date_to + relativedelta(days=1))
         scope = []
         if self.company_ids:
             scope.append(("company_id", "in", self.company_ids.ids))
         if self.department_ids:
             scope.append(("department_id", "in", self.department_ids.ids))
         return (
-            [*scope, ("date_in", ">=", start), ("date_in", "<=", end)],
+            [*scope, ("date_in", ">=", start), ("date_in", "<", end)],
             scope,
         )
+
+    def _utc_midnight(self, day):
+        """The start of ``day`` in the user's time zone, as stored (naive UTC): the
+        same bounds as the reports' date filters, and the workbook shows local
+        times."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        local = tz.localize(datetime.combine(day, time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _filename(self):
         return f"order-governance-kpi-{self.date_from}-{self.date_to}.xlsx"
