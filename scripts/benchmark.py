@@ -358,7 +358,7 @@ def moves(env):
     Log = env["order.governance.stage.log"].sudo()
     open_stays = Log.search_count([("date_out", "=", False)])
     with measured(env) as escalation:
-        Log._cron_watch_sla(batch_size=10**7)
+        env["order.governance.sla.watch"]._cron_watch_sla(batch_size=10**7)
     escalated = Log.search_count([("escalation_level", ">", 0)])
     levels = sum(Log.search([("escalation_level", ">", 0)]).mapped("escalation_level"))
     emit(
@@ -369,7 +369,7 @@ def moves(env):
         detail=f"{escalated:,} stays escalated, {levels:,} escalations",
     )
     with measured(env) as again:
-        Log._cron_watch_sla(batch_size=10**7)
+        env["order.governance.sla.watch"]._cron_watch_sla(batch_size=10**7)
     emit(
         name="escalation run again (the next quarter hour)",
         seconds=again["seconds"],

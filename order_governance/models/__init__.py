@@ -7,11 +7,14 @@ from . import order_governance_stage
 from . import order_governance_check
 from . import order_governance_rule
 from . import order_governance_stage_log
+from . import order_governance_sla_watch
 from . import order_governance_stay_mixin
 from . import order_governance_check_line
 from . import order_governance_hold_reason
 from . import order_governance_hold
+from . import order_governance_flow_mixin
 from . import sale_order
 from . import account_move
 from . import mail_activity
 from . import digest_digest
+from . import order_governance_demo

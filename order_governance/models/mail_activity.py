@@ -1,10 +1,20 @@
 from markupsafe import Markup
 
-from odoo import models
+from odoo import fields, models
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    governance_log_id = fields.Many2one(
+        comodel_name="order.governance.stage.log",
+        string="Stay",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The stay of an order in a stage this activity belongs to: it is "
+        "closed when the order leaves the stage.",
+    )
 
     def _governance_done(self, feedback):
         """Mark stage activities done in one batch: one note per order, written

@@ -12,3 +12,7 @@ from . import test_kpi_report
 from . import test_kpi_workbook
 from . import test_digest
 from . import test_monthly_workbook
+from . import test_probes
+from . import test_activities_install
+from . import test_concurrency
+from . import test_rpc

@@ -206,7 +206,7 @@ class TestMultiCompany(OrderGovernanceCase):
         """An order never enters another company's stage nor uses its rules."""
         order = self.create_order()
         self.assertEqual(order.governance_stage_id, self.stage_received)
-        self.assertFalse(order.governance_resolve(self.stage_production)["rule"])
+        self.assertFalse(order._governance_resolve(self.stage_production)["rule"])
         order.action_governance_next()
         self.assertEqual(order.governance_stage_id, self.stage_confirmed)
 

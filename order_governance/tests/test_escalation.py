@@ -64,7 +64,7 @@ class TestEscalation(SlaCase):
         self.env.flush_all()
         self.env.invalidate_all()
         before = self.env.cr.sql_log_count
-        self.env["order.governance.stage.log"]._cron_watch_sla()
+        self.env["order.governance.sla.watch"]._cron_watch_sla()
         self.env.flush_all()
         return self.env.cr.sql_log_count - before
 

@@ -70,7 +70,7 @@ class TestResolution(OrderGovernanceCase):
         """A department without manager falls back to the nearest parent's manager."""
         self.dep_production.manager_id = False
         order = self.create_order()
-        resolved = order.governance_resolve(self.stage_production)
+        resolved = order._governance_resolve(self.stage_production)
         self.assertEqual(resolved["department"], self.dep_production)
         self.assertEqual(resolved["user"], self.ops_manager)
         self.assertFalse(resolved["rule"])
@@ -90,7 +90,7 @@ class TestResolution(OrderGovernanceCase):
         """A 'user' rule names the person."""
         rule = self._rule(assignment="user", user_id=self.prod_worker2.id)
         order = self.create_order()
-        resolved = order.governance_resolve(self.stage_production)
+        resolved = order._governance_resolve(self.stage_production)
         self.assertEqual(resolved["rule"], rule)
         self.assertEqual(resolved["user"], self.prod_worker2)
 
@@ -107,7 +107,7 @@ class TestResolution(OrderGovernanceCase):
         )
         small = self.create_order()
         self.assertEqual(
-            small.governance_resolve(self.stage_production)["rule"], second
+            small._governance_resolve(self.stage_production)["rule"], second
         )
         large = self.create_order(
             order_line=[
@@ -115,14 +115,14 @@ class TestResolution(OrderGovernanceCase):
             ]
         )
         self.assertEqual(
-            large.governance_resolve(self.stage_production)["user"], self.prod_worker1
+            large._governance_resolve(self.stage_production)["user"], self.prod_worker1
         )
 
     def test_rule_of_other_stage_ignored(self):
         """A rule limited to other stages does not apply."""
         self._rule(assignment="user", user_id=self.prod_worker2.id)
         order = self.create_order()
-        self.assertFalse(order.governance_resolve(self.stage_shipping)["rule"])
+        self.assertFalse(order._governance_resolve(self.stage_shipping)["rule"])
 
     def test_round_robin_turns(self):
         """Round robin deals orders to the department's people in turn, across calls."""
@@ -166,10 +166,11 @@ class TestResolution(OrderGovernanceCase):
         inside = self.create_order(user=self.prod_worker2)
         outside = self.create_order(user=self.sales_user)
         self.assertEqual(
-            inside.governance_resolve(self.stage_production)["user"], self.prod_worker2
+            inside._governance_resolve(self.stage_production)["user"], self.prod_worker2
         )
         self.assertEqual(
-            outside.governance_resolve(self.stage_production)["user"], self.prod_manager
+            outside._governance_resolve(self.stage_production)["user"],
+            self.prod_manager,
         )
 
     def test_resolve_writes_nothing(self):
@@ -179,8 +180,8 @@ class TestResolution(OrderGovernanceCase):
         self.env.flush_all()
         logs_before = self.env["order.governance.stage.log"].search_count([])
         order_written, rule_written = order.write_date, rule.write_date
-        first = order.governance_resolve(self.stage_production)
-        second = order.governance_resolve(self.stage_production)
+        first = order._governance_resolve(self.stage_production)
+        second = order._governance_resolve(self.stage_production)
         self.env.flush_all()
         self.assertEqual(first["user"], second["user"])
         self.assertEqual(first["department"], self.dep_production)

@@ -37,7 +37,7 @@ class SlaCase(OrderGovernanceCase):
 
     def watch(self, when):
         with freeze_time(when):
-            self.env["order.governance.stage.log"]._cron_watch_sla()
+            self.env["order.governance.sla.watch"]._cron_watch_sla()
             self.env.invalidate_all()
 
 

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class OrderGovernanceSendBack(models.TransientModel):
@@ -40,6 +41,13 @@ class OrderGovernanceSendBack(models.TransientModel):
 
     def action_send_back(self):
         self.ensure_one()
+        if self.stage_id not in self.allowed_stage_ids:
+            raise UserError(
+                _(
+                    "Orders are sent back to an earlier stage only: %s is not one.",
+                    self.stage_id.name,
+                )
+            )
         self.order_ids.governance_move(self.stage_id, reason=self.reason)
         action = self.order_ids._governance_action_after_handoff()
         if isinstance(action, dict):

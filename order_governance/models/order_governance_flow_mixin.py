@@ -1,0 +1,812 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from . import working_hours
+
+SLA_STATUSES = [
+    ("none", "No SLA"),
+    ("on_track", "On Track"),
+    ("at_risk", "At Risk"),
+    ("breached", "Breached"),
+]
+# Written by the engine only; ``governance_stage_id`` is also writable by users,
+# through the same checks as the buttons.
+GOVERNED_FIELDS = frozenset(
+    {
+        "responsible_department_id",
+        "responsible_user_id",
+        "stage_entered_at",
+        "stage_deadline",
+        "sla_status",
+        "rework_count",
+        "governance_on_hold",
+        "stage_log_ids",
+        "governance_hold_ids",
+        "governance_check_line_ids",
+    }
+)
+# The engine's own writes carry this object in their context. A client's context
+# is JSON: it can never hold it, so no context sent over RPC opens the guard.
+_ENGINE = object()
+
+
+class OrderGovernanceFlowMixin(models.AbstractModel):
+    """The handoff engine: governed fields, the one path that writes them, access
+    predicates, holds and reassignment. ``sale.order`` inherits it."""
+
+    _name = "order.governance.flow.mixin"
+    _description = "Order Governance Flow"
+
+    governance_stage_id = fields.Many2one(
+        comodel_name="order.governance.stage",
+        index=True,
+        copy=False,
+        tracking=True,
+        ondelete="restrict",
+        group_expand="_read_group_governance_stage_ids",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    responsible_department_id = fields.Many2one(
+        comodel_name="hr.department",
+        index=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="The department executing the order's current stage.",
+    )
+    responsible_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        index=True,
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="The person executing the order's current stage.",
+    )
+    stage_entered_at = fields.Datetime(
+        string="In Stage Since", copy=False, readonly=True
+    )
+    stage_deadline = fields.Datetime(copy=False, readonly=True)
+    sla_status = fields.Selection(
+        selection=SLA_STATUSES,
+        string="SLA Status",
+        default="none",
+        required=True,
+        copy=False,
+        readonly=True,
+    )
+    stage_log_ids = fields.One2many(
+        comodel_name="order.governance.stage.log",
+        inverse_name="order_id",
+        string="Stage History",
+        readonly=True,
+    )
+    rework_count = fields.Integer(
+        compute="_compute_rework_count",
+        store=True,
+        help="How many times the order was sent back to an earlier stage.",
+    )
+    governance_check_line_ids = fields.One2many(
+        comodel_name="order.governance.check.line",
+        compute="_compute_governance_check_line_ids",
+        string="Exit Criteria",
+    )
+    governance_hold_ids = fields.One2many(
+        comodel_name="order.governance.hold",
+        inverse_name="order_id",
+        string="Holds",
+        readonly=True,
+    )
+    governance_on_hold = fields.Boolean(
+        string="On Hold", copy=False, readonly=True, index=True, tracking=True
+    )
+    governance_norms = fields.Html(
+        related="governance_stage_id.norms", string="Operating Norms"
+    )
+    governance_stage_is_final = fields.Boolean(related="governance_stage_id.is_final")
+    governance_stage_is_cancel = fields.Boolean(related="governance_stage_id.is_cancel")
+    governance_can_move = fields.Boolean(compute="_compute_governance_rights")
+    governance_can_reassign = fields.Boolean(compute="_compute_governance_rights")
+    governance_can_hold = fields.Boolean(compute="_compute_governance_rights")
+    governance_can_manage = fields.Boolean(compute="_compute_governance_rights")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("stage_log_ids.check_line_ids", "stage_log_ids.date_out")
+    def _compute_governance_check_line_ids(self):
+        open_stays = self._governance_open_stays().grouped("order_id")
+        for order in self:
+            stay = open_stays.get(order._origin, self.env["order.governance.stage.log"])
+            order.governance_check_line_ids = stay.check_line_ids
+
+    @api.depends("stage_log_ids.is_rework")
+    def _compute_rework_count(self):
+        counts = dict(
+            self.env["order.governance.stage.log"]
+            .sudo()
+            ._read_group(
+                [("order_id", "in", self.ids), ("is_rework", "=", True)],
+                ["order_id"],
+                ["__count"],
+            )
+        )
+        for order in self:
+            order.rework_count = counts.get(order._origin, 0)
+
+    @api.depends_context("uid")
+    @api.depends("responsible_user_id", "responsible_department_id")
+    def _compute_governance_rights(self):
+        user = self.env.user
+        officer = user._is_governance_officer()
+        managed = user.governance_managed_department_ids
+        manager = officer or user.has_group("order_governance.group_governance_manager")
+        movable = self._governance_movable_by(user)
+        for order in self:
+            order.governance_can_move = order in movable
+            order.governance_can_reassign = bool(order.governance_stage_id) and (
+                officer or order.responsible_department_id in managed
+            )
+            order.governance_can_manage = manager
+            order.governance_can_hold = bool(order.governance_stage_id) and (
+                officer
+                or order.responsible_user_id == user
+                or order.responsible_department_id in managed
+            )
+
+    @api.model
+    def _read_group_governance_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    # ------------------------------------------------------------------
+    # CRUD: the write guard
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._governance_is_engine():
+            for vals in vals_list:
+                self._governance_check_governed_write(vals, creating=True)
+        requested = [vals.pop("governance_stage_id", False) for vals in vals_list]
+        records = super().create(vals_list)
+        if self.env.su or self.env.user._is_governance_officer():
+            for record, stage_id in zip(records, requested, strict=True):
+                if stage_id:  # e.g. quick-created in a kanban column
+                    stage = self._governance_browse_arg(
+                        "order.governance.stage", stage_id, _("stage")
+                    )
+                    record._governance_transition(stage, system=True)
+        records.filtered(lambda r: not r.governance_stage_id)._governance_enter()
+        return records
+
+    def write(self, vals):
+        if self._governance_is_engine():
+            return super().write(vals)
+        self._governance_check_governed_write(vals)
+        if "governance_stage_id" not in vals:
+            return super().write(vals)
+        # Kanban drag and drop, imports, RPC: the same path and checks as the buttons.
+        vals = dict(vals)
+        stage = self._governance_browse_arg(
+            "order.governance.stage", vals.pop("governance_stage_id"), _("stage")
+        )
+        res = super().write(vals) if vals else True
+        if not stage:
+            raise UserError(_("An order in the flow cannot leave it: choose a stage."))
+        self._governance_transition(stage)
+        return res
+
+    def _governance_is_engine(self):
+        return self.env.context.get("governance_engine") is _ENGINE
+
+    def _governance_engine(self):
+        """These records as the engine writes them: past the guard and the rules
+        (each caller has made its own access checks first)."""
+        return self.sudo().with_context(governance_engine=_ENGINE)
+
+    @api.model
+    def _governance_check_governed_write(self, vals, creating=False):
+        """Refuse governed fields to everyone but the superuser."""
+        if self.env.su:
+            return
+        governed = GOVERNED_FIELDS & set(vals)
+        if creating:  # the web client may send the defaults of a new record
+            governed = {f for f in governed if vals[f] not in (False, None, "none", [])}
+        if governed:
+            names = ", ".join(sorted(self._fields[fname].string for fname in governed))
+            raise AccessError(
+                _(
+                    "%s: these fields are set by the order's handoffs only (Next "
+                    "Stage, Send Back, Reassign, Put on Hold).",
+                    names,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Public API (RPC endpoints: every argument is checked)
+    # ------------------------------------------------------------------
+    def action_governance_next(self):
+        """Move every order to the next stage by sequence."""
+        next_stages = self._governance_next_stages()
+        for stage, orders in self._governance_group_by_stage(next_stages).items():
+            orders._governance_transition(stage)
+        return self._governance_action_after_handoff()
+
+    def _governance_action_after_handoff(self):
+        """Override to return the client action that follows a handoff."""
+        return True
+
+    def governance_move(self, stage, reason=None, force=False):
+        """Move every order of ``self`` to ``stage`` (a record or an id): the next
+        stage, or an earlier one with a ``reason`` (rework). Any other jump is an
+        officer's ``force``d move with a reason, which also passes unmet checks."""
+        stage = self._governance_browse_arg("order.governance.stage", stage, _("stage"))
+        if not stage:
+            raise UserError(_("Choose the stage to move the orders to."))
+        reason = self._governance_text_arg(reason, _("reason"))
+        if not isinstance(force, bool):
+            raise UserError(_("'force' must be true or false."))
+        self._governance_transition(stage, reason=reason, forced=force)
+        return True
+
+    def governance_hold(self, reason, note=None):
+        """Put the orders on hold (``reason``: a hold reason record or id): the SLA
+        clock stops until they are resumed."""
+        reason = self._governance_browse_arg(
+            "order.governance.hold.reason", reason, _("hold reason")
+        )
+        if not reason:
+            raise UserError(_("Choose why the orders are put on hold."))
+        note = self._governance_text_arg(note, _("note"))
+        self._governance_check_hold_access()
+        held = self.filtered("governance_on_hold")
+        if held:
+            raise UserError(
+                _("%s is already on hold.", ", ".join(held.mapped("display_name")))
+            )
+        stays = self._governance_open_stays()
+        if len(stays) != len(self):
+            raise UserError(_("Only orders in a governed stage can be put on hold."))
+        now = fields.Datetime.now()
+        self.env["order.governance.hold"].sudo().create(
+            [
+                {
+                    "order_id": stay.order_id.id,
+                    "log_id": stay.id,
+                    "reason_id": reason.id,
+                    "note": note,
+                    "user_id": self.env.uid,
+                    "date_start": now,
+                }
+                for stay in stays
+            ]
+        )
+        self._governance_engine().write({"governance_on_hold": True})
+        return True
+
+    def governance_resume(self):
+        """End the hold: the deadline moves by the paused working hours."""
+        self._governance_check_hold_access()
+        self.filtered("governance_on_hold")._governance_resume()
+        return True
+
+    def governance_reassign(self, department, user=None):
+        """Make ``department`` (and ``user``, one of its people; records or ids)
+        responsible for the current stage. Managers of the responsible
+        department's tree and officers."""
+        department = self._governance_browse_arg(
+            "hr.department", department, self.env._("department")
+        )
+        user = self._governance_browse_arg("res.users", user, self.env._("user"))
+        if not department:
+            raise UserError(self.env._("Choose the department to reassign the orders to."))
+        self._governance_check_reassign_access()
+        if not self.governance_stage_id or self.filtered(
+            lambda o: not o.governance_stage_id
+        ):
+            raise UserError(self.env._("Only orders in a governed stage can be reassigned."))
+        foreign = self.filtered(
+            lambda o: department.company_id and department.company_id != o.company_id
+        )
+        if foreign:
+            raise UserError(
+                self.env._(
+                    "%(department)s belongs to %(company)s: it cannot take %(orders)s.",
+                    department=department.display_name,
+                    company=department.company_id.name,
+                    orders=", ".join(foreign.mapped("display_name")),
+                )
+            )
+        if user and user not in department._governance_member_users():
+            raise ValidationError(
+                self.env._(
+                    "%(user)s is not an employee of %(department)s.",
+                    user=user.name,
+                    department=department.name,
+                )
+            )
+        if not self.env.user._is_governance_officer():
+            outside = department - self.env.user.governance_managed_department_ids
+            if outside:
+                raise AccessError(
+                    self.env._("You do not manage the department %s.", outside.name)
+                )
+        self._governance_engine().write(
+            {"responsible_department_id": department.id, "responsible_user_id": user.id}
+        )
+        stays = self._governance_open_stays()
+        stays.write({"department_id": department.id, "user_id": user.id})
+        if user:
+            stays.activity_id.sudo().write({"user_id": user.id})
+        return True
+
+    # ------------------------------------------------------------------
+    # Argument checks for RPC callers
+    # ------------------------------------------------------------------
+    @api.model
+    def _governance_browse_arg(self, model, value, label):
+        """``value`` (a record of ``model``, an id or nothing) as a record that
+        exists, or a UserError that says what was expected."""
+        records = self.env[model]
+        if value in (None, False):
+            return records
+        if isinstance(value, models.BaseModel):
+            if value._name != model or len(value) > 1:
+                raise UserError(_("Expected one %s.", label))
+            records = value.with_env(self.env)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            records = records.browse(value)
+        else:
+            raise UserError(
+                _(
+                    "Expected the id of a %(label)s, got %(value)r.",
+                    label=label,
+                    value=value,
+                )
+            )
+        if not records.sudo().exists():
+            raise UserError(_("The %s does not exist (any more).", label))
+        return records
+
+    @api.model
+    def _governance_text_arg(self, value, label):
+        if value in (None, False):
+            return None
+        if not isinstance(value, str):
+            raise UserError(_("The %s must be a text.", label))
+        return value
+
+    # ------------------------------------------------------------------
+    # The move path
+    # ------------------------------------------------------------------
+    def _governance_transition(
+        self, stage, reason=None, system=False, forced=False, as_of_install=False
+    ):
+        """The one path of every move: checks, close the open stay, resolve the next
+        responsible, open a new stay, update the orders, log a message.
+
+        ``system`` moves (events, entry) skip the permission and path checks;
+        ``as_of_install`` stays (orders already under way when the module was
+        installed) start with no SLA clock, activity or message.
+        """
+        stage.ensure_one()
+        orders = self.filtered(lambda o: o.governance_stage_id != stage)
+        if not orders:
+            return
+        orders._governance_lock()
+        if not system:
+            orders._governance_check_expected_stage()
+            orders._governance_check_move_access()
+        rework = orders.filtered(lambda o: o._governance_is_backward(stage))
+        orders._governance_check_target(stage, rework, reason, system)
+        jumps = self.browse()
+        if not system and not self.env.su:
+            jumps = orders._governance_jumps(stage, rework)
+            if jumps and not forced:
+                raise UserError(
+                    _(
+                        "%(orders)s cannot skip to %(stage)s: orders move forward one "
+                        "stage at a time (Next Stage). Only an order management "
+                        "officer may force another move, with a reason.",
+                        orders=", ".join(jumps.mapped("display_name")),
+                        stage=stage.name,
+                    )
+                )
+        closing = orders._governance_open_stays()
+        forward = not rework and not stage.is_cancel
+        if forced:
+            orders._governance_check_force(reason)
+        elif forward and not system:
+            closing._check_exit_criteria()
+        orders.filtered("governance_on_hold")._governance_resume()
+        now = fields.Datetime.now()
+        closing._close(now, stage)
+        resolution = orders._governance_resolve_batch(stage)
+        stays = orders._governance_create_stays(
+            stage, resolution, now, reason, rework, forced, as_of_install
+        )
+        if not as_of_install:
+            orders._governance_log_message(stage, reason)
+        orders._governance_write_current(stage, resolution, now, stays, as_of_install)
+        stays._on_entry(as_of_install)
+        orders._governance_after_transition(stage)
+
+    def _governance_after_transition(self, stage):
+        """Override to act once the orders of ``self`` have entered ``stage``."""
+
+    def _governance_lock(self):
+        """Lock the orders' rows: of two simultaneous moves of one order, the second
+        waits, then fails with a serialization error, and its retry sees where the
+        order is now (see ``governance_expected_stage_id``)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR NO KEY UPDATE",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+
+    def _governance_check_expected_stage(self):
+        """The UI's buttons send the stage the user saw: refuse a stale click."""
+        expected = self.env.context.get("governance_expected_stage_id")
+        if expected is None:
+            return
+        if expected is not False and (
+            not isinstance(expected, int) or isinstance(expected, bool)
+        ):
+            raise UserError(_("governance_expected_stage_id must be a stage id."))
+        moved = self.filtered(lambda o: o.governance_stage_id.id != (expected or False))
+        if moved:
+            raise UserError(
+                _(
+                    "%(order)s has moved on meanwhile: it is now in %(stage)s. "
+                    "Reload it to see who has it.",
+                    order=moved[0].display_name,
+                    stage=moved[0].governance_stage_id.name or _("no stage"),
+                )
+            )
+
+    def _governance_jumps(self, stage, rework):
+        """The orders of ``self`` for which ``stage`` is neither their next stage,
+        an earlier one, nor a cancel stage: a jump."""
+        if stage.is_cancel:
+            return self.browse()
+        forward = self - rework
+        next_of = forward._governance_next_stage_map()
+        return forward.filtered(lambda o: next_of.get(o.id) != stage)
+
+    def _governance_check_move_access(self):
+        denied = self - self._governance_movable_by(self.env.user)
+        if denied:
+            raise AccessError(
+                _(
+                    "You are not responsible for the current stage of %s: only its "
+                    "responsible person, the responsible department, its managers "
+                    "and order management officers may move it.",
+                    ", ".join(denied.mapped("display_name")),
+                )
+            )
+
+    def _governance_movable_by(self, user):
+        """The orders of ``self`` that ``user`` may move out of their current stage:
+        officers any; the others not out of a cancel stage."""
+        if self.env.su or user._is_governance_officer():
+            return self
+        allowed = (
+            user.governance_department_ids | user.governance_managed_department_ids
+        )
+        return self.filtered(
+            lambda o: not o.governance_stage_id.is_cancel
+            and (
+                (o.responsible_user_id and o.responsible_user_id == user)
+                or (
+                    o.responsible_department_id
+                    and o.responsible_department_id in allowed
+                )
+            )
+        )
+
+    def _governance_check_force(self, reason):
+        if not self.env.su and not self.env.user._is_governance_officer():
+            raise AccessError(
+                _(
+                    "Only order management officers may force a move (past unmet "
+                    "checks, or skipping stages)."
+                )
+            )
+        if not (reason or "").strip():
+            raise UserError(_("A forced move needs a reason."))
+
+    def _governance_check_hold_access(self):
+        """Holds: the responsible person, managers of the department, officers."""
+        user = self.env.user
+        if self.env.su or user._is_governance_officer():
+            return
+        managed = user.governance_managed_department_ids
+        denied = self.filtered(
+            lambda o: o.responsible_user_id != user
+            and o.responsible_department_id not in managed
+        )
+        if denied:
+            raise AccessError(
+                _(
+                    "Only the responsible person, the department's managers and "
+                    "officers may hold or resume %s.",
+                    ", ".join(denied.mapped("display_name")),
+                )
+            )
+
+    def _governance_check_reassign_access(self):
+        user = self.env.user
+        if self.env.su or user._is_governance_officer():
+            return
+        managed = user.governance_managed_department_ids
+        denied = self.filtered(lambda o: o.responsible_department_id not in managed)
+        if denied:
+            raise AccessError(
+                _(
+                    "Only the managers of the responsible department and officers may "
+                    "reassign %s.",
+                    ", ".join(denied.mapped("display_name")),
+                )
+            )
+
+    def _governance_check_target(self, stage, rework, reason, system):
+        wrong_company = self.filtered(
+            lambda o: stage.company_id and stage.company_id != o.company_id
+        )
+        if wrong_company:
+            raise UserError(
+                _(
+                    "Stage %(stage)s belongs to %(company)s; it cannot be used for "
+                    "%(orders)s.",
+                    stage=stage.name,
+                    company=stage.company_id.name,
+                    orders=", ".join(wrong_company.mapped("display_name")),
+                )
+            )
+        if not stage.active:
+            raise UserError(_("Stage %s is archived.", stage.name))
+        if (
+            stage.is_cancel
+            and not system
+            and not self.env.user._is_governance_officer()
+        ):
+            raise AccessError(
+                _("Only order management officers may move orders to %s.", stage.name)
+            )
+        if rework and not (reason or "").strip():
+            raise UserError(
+                _(
+                    "Sending %(orders)s back to %(stage)s is rework: give a reason.",
+                    orders=", ".join(rework.mapped("display_name")),
+                    stage=stage.name,
+                )
+            )
+
+    def _governance_is_backward(self, stage):
+        current = self.governance_stage_id
+        if not current or stage.is_cancel or current.is_cancel:
+            return False
+        return (stage.sequence, stage.id) < (current.sequence, current.id)
+
+    def _governance_open_stays(self):
+        return (
+            self.env["order.governance.stage.log"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("date_out", "=", False)])
+        )
+
+    def _governance_resolve(self, stage):
+        """Who would be responsible for this order in ``stage``; writes nothing.
+
+        :return: ``{'department': hr.department, 'user': res.users,
+                   'rule': order.governance.rule}``
+        """
+        self.ensure_one()
+        resolution = self._governance_resolve_batch(stage, preview=True)[self.id]
+        return {key: record.with_env(self.env) for key, record in resolution.items()}
+
+    def _governance_resolve_batch(self, stage, preview=False):
+        """``{order id: {'department', 'user', 'rule'}}`` for ``stage``: first matching
+        rule by sequence, else the stage's responsible department and its manager."""
+        Rule = self.env["order.governance.rule"].sudo()
+        rules = Rule.search(
+            [
+                ("company_id", "in", [*self.company_id.ids, False]),
+                "|",
+                ("stage_ids", "=", False),
+                ("stage_ids", "in", stage.ids),
+            ]
+        )
+        matches, unmatched = rules._split_orders(self)
+        if unmatched:
+            matches.append((Rule, unmatched))
+        result = {}
+        for rule, orders in matches:
+            department = (rule.responsible_department_id if rule else None) or (
+                stage.sudo().responsible_department_id
+            )
+            users = rule._assign_users(orders, department, preview=preview)
+            for order in orders:
+                result[order.id] = {
+                    "department": department,
+                    "user": users[order.id],
+                    "rule": rule,
+                }
+        return result
+
+    def _governance_create_stays(
+        self, stage, resolution, now, reason, rework, forced, as_of_install
+    ):
+        Stay = self.env["order.governance.stage.log"].sudo()
+        previous = {order.id: order.governance_stage_id.id for order in self}
+        no_sla = (False, False, False)
+        sla = {
+            company: no_sla if as_of_install else Stay._sla_dates(stage, company, now)
+            for company in self.company_id
+        }
+        return Stay.create(
+            [
+                {
+                    "order_id": order.id,
+                    "stage_id": stage.id,
+                    "previous_stage_id": previous[order.id],
+                    "department_id": resolution[order.id]["department"].id,
+                    "user_id": resolution[order.id]["user"].id,
+                    "moved_by_id": self.env.uid,
+                    "date_in": now,
+                    "is_rework": order in rework,
+                    "forced": forced,
+                    "reason": reason,
+                    "as_of_install": as_of_install,
+                    "company_id": order.company_id.id,
+                    "deadline": sla[order.company_id][0],
+                    "risk_at": sla[order.company_id][1],
+                    "escalate_at": sla[order.company_id][2],
+                }
+                for order in self
+            ]
+        )
+
+    def _governance_log_message(self, stage, reason):
+        """The handoff note, attached to the tracking message of the move."""
+        body = Markup("<p>%s</p>") % _(
+            "Moved to %(stage)s by %(user)s.",
+            stage=stage.name,
+            user=self.env.user.name,
+        )
+        if reason:
+            body += Markup("<p>%s</p>") % _("Reason: %s", reason)
+        self._track_set_log_message(body)
+
+    def _governance_write_current(self, stage, resolution, now, stays, as_of_install):
+        """Update the orders, one write per responsible person and deadline."""
+        deadline_of = {stay.order_id.id: stay.deadline for stay in stays}
+        groups = defaultdict(list)
+        for order in self:
+            target = resolution[order.id]
+            key = (target["department"].id, target["user"].id, deadline_of[order.id])
+            groups[key].append(order.id)
+        engine = self._governance_engine()
+        if as_of_install:
+            engine = engine.with_context(tracking_disable=True)
+        for (department_id, user_id, deadline), ids in groups.items():
+            engine.browse(ids).write(
+                {
+                    "governance_stage_id": stage.id,
+                    "responsible_department_id": department_id,
+                    "responsible_user_id": user_id,
+                    "stage_entered_at": now,
+                    "stage_deadline": deadline,
+                    "sla_status": "on_track" if deadline else "none",
+                }
+            )
+
+    def _governance_resume(self):
+        # no access check: moves resume held orders, and whoever may move an order
+        # (an event's user included) may end its hold that way
+        holds = (
+            self.env["order.governance.hold"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("date_end", "=", False)])
+        )
+        now = fields.Datetime.now()
+        for hold in holds:
+            stay = hold.log_id
+            calendar = stay._get_calendar()
+            paused = working_hours.hours_between(calendar, hold.date_start, now)
+            hold.write({"date_end": now, "paused_hours": paused})
+            values = {"paused_hours": stay.paused_hours + paused}
+            for field in ("deadline", "risk_at", "escalate_at"):
+                if stay[field]:
+                    values[field] = working_hours.plan(calendar, stay[field], paused)
+            stay.write(values)
+            hold.order_id._governance_engine().write(
+                {"stage_deadline": values.get("deadline", stay.deadline)}
+            )
+        self._governance_engine().write({"governance_on_hold": False})
+
+    @api.model
+    def _governance_group_by_stage(self, stage_of):
+        """``{order id: stage}`` -> ``{stage: orders}``."""
+        grouped = defaultdict(lambda: self.browse())
+        for order_id, stage in stage_of.items():
+            grouped[stage] |= self.browse(order_id)
+        return grouped
+
+    def _governance_stages_of(self, companies):
+        """Active stages usable by ``companies``, in flow order."""
+        return (
+            self.env["order.governance.stage"]
+            .sudo()
+            .search([("company_id", "in", [*companies.ids, False])])
+        )
+
+    def _governance_next_stage_map(self):
+        """``{order id: its next stage by sequence, or False}`` (cancel stages are
+        never next; final and cancel stages have no next)."""
+        stages = self._governance_stages_of(self.company_id).filtered(
+            lambda s: not s.is_cancel
+        )
+        result = {}
+        for order in self:
+            current = order.governance_stage_id
+            if current.is_final or current.is_cancel:
+                result[order.id] = False
+                continue
+            candidates = stages.filtered(
+                lambda s, o=order, c=current: (
+                    not s.company_id or s.company_id == o.company_id
+                )
+                and (not c or (s.sequence, s.id) > (c.sequence, c.id))
+            )
+            result[order.id] = candidates[:1].with_env(self.env) or False
+        return result
+
+    def _governance_next_stages(self):
+        """``{order id: next stage}``, or a UserError naming the order that has
+        none."""
+        next_of = self._governance_next_stage_map()
+        for order in self:
+            if next_of[order.id]:
+                continue
+            current = order.governance_stage_id
+            if current.is_final:
+                raise UserError(
+                    _(
+                        "%(order)s is in the final stage %(stage)s: it has no next "
+                        "stage.",
+                        order=order.display_name,
+                        stage=current.name,
+                    )
+                )
+            if current.is_cancel:
+                raise UserError(
+                    _("%s is cancelled: it has no next stage.", order.display_name)
+                )
+            raise UserError(_("%s has no next stage to move to.", order.display_name))
+        return next_of
+
+    def _governance_first_stage(self, company):
+        """The first stage of ``company``'s flow (never a cancel stage)."""
+        return (
+            self._governance_stages_of(company)
+            .filtered(lambda s: not s.is_cancel)[:1]
+            .with_env(self.env)
+        )
+
+    def _governance_enter(self, as_of_install=False):
+        """Put records without a stage into the first stage of their flow.
+        Override to enter them elsewhere."""
+        for company, records in self.grouped("company_id").items():
+            waiting = records.filtered(lambda r: not r.governance_stage_id)
+            first = self._governance_first_stage(company)
+            if waiting and first:
+                waiting._governance_transition(
+                    first, system=True, as_of_install=as_of_install
+                )
