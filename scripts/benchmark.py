@@ -14,6 +14,12 @@ Phases, each one process (``scripts/dev.py benchmark`` calls them in turn):
               Rolled back: the database is the same afterwards.
 ``workbook``  the KPI workbook of the whole period, time and peak memory growth; in a
               process of its own so that its memory peak is its own.
+``existing``  (install benchmark) adds N orders to a database WITHOUT the module:
+              quotations, confirmed and cancelled orders, as a live database has.
+``entered``   (install benchmark, after the module's install) runs the scheduled
+              action that enters the rest of the existing orders, batch by batch,
+              then counts what the install created and what the first SLA watch
+              escalates (rolled back).
 
 Each phase prints its rows as JSON lines (``ROW {...}``); dev.py prints the table.
 """
@@ -239,6 +245,97 @@ def build(env, orders):
 
 
 # ---------------------------------------------------------------------------
+# install on a live database
+# ---------------------------------------------------------------------------
+def existing(env, orders):
+    """Orders made before the module is installed: 60% confirmed, 5% cancelled."""
+    if env["sale.order"].search_count([]) >= orders:
+        print("The database already has its orders.")
+        return
+    partners, products = benchmark_catalog(env)
+    start = time.perf_counter()
+    for offset in range(0, orders, BATCH):
+        count = min(BATCH, orders - offset)
+        batch = env["sale.order"].create(
+            quotation_values(env, count, offset, partners, products)
+        )
+        targets = {order: (offset + i) % 20 for i, order in enumerate(batch)}
+        batch.filtered(lambda o, t=targets: t[o] == 1)._action_cancel()
+        batch.filtered(lambda o, t=targets: t[o] >= 8).action_confirm()
+        env.flush_all()
+        env.cr.commit()
+        env.invalidate_all()
+        done = offset + count
+        rate = done / (time.perf_counter() - start)
+        print(f"  {done:,}/{orders:,} orders ({rate:.0f} orders/s)", flush=True)
+
+
+def entered(env):
+    """The scheduled action's batches after the install, then what was made."""
+    Order = env["sale.order"].sudo()
+    cron = env.ref("order_governance.ir_cron_enter_existing_orders")
+    waiting = Order.search_count([("governance_stage_id", "=", False)])
+    start, batches = time.perf_counter(), 0
+    while True:
+        entered_now, remaining = Order._governance_enter_existing()
+        env.cr.commit()
+        batches += 1
+        if not remaining or not entered_now:
+            break
+    seconds = time.perf_counter() - start
+    emit(
+        name="scheduled action: the rest of the existing orders",
+        rows=waiting,
+        seconds=seconds,
+        detail=f"{batches} committed batches; cron {cron.name!r}",
+    )
+    stays = env["order.governance.stage.log"].sudo()
+    quiet = stays.search([("as_of_install", "=", True)])
+    since = min(quiet.mapped("date_in"))
+    emit(
+        name="stays as of install (no SLA clock)",
+        rows=len(quiet),
+        detail=f"with a deadline: {len(quiet.filtered('deadline'))}",
+    )
+    emit(
+        name="activities on those orders since the install",
+        rows=env["mail.activity"]
+        .sudo()
+        .search_count(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", quiet.order_id.ids),
+                ("create_date", ">=", since),
+            ]
+        ),
+    )
+    emit(
+        name="chatter messages on those orders since the install",
+        rows=env["mail.message"]
+        .sudo()
+        .search_count(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "in", quiet.order_id.ids),
+                ("create_date", ">=", since),
+            ]
+        ),
+    )
+    with measured(env) as result:
+        env["order.governance.sla.watch"]._cron_watch_sla(batch_size=10**7)
+    emit(
+        name="first SLA watch after the install",
+        rows=stays.search_count(
+            [("escalation_level", ">", 0), ("as_of_install", "=", True)]
+        ),
+        seconds=result["seconds"],
+        queries=result["queries"],
+        detail="escalations of stays as of install (rolled back)",
+    )
+    env.cr.rollback()
+
+
+# ---------------------------------------------------------------------------
 # reports
 # ---------------------------------------------------------------------------
 def time_read_group(env, model, groupby, measures, domain=()):
@@ -430,7 +527,10 @@ def workbook(env):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("phase", choices=["build", "reports", "moves", "workbook"])
+    parser.add_argument(
+        "phase",
+        choices=["build", "reports", "moves", "workbook", "existing", "entered"],
+    )
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--orders", type=int, default=20000)
@@ -438,6 +538,10 @@ def main(argv=None):
     with odoo_env(args.config, args.database) as env:
         if args.phase == "build":
             build(env, args.orders)
+        elif args.phase == "existing":
+            existing(env, args.orders)
+        elif args.phase == "entered":
+            entered(env)
         else:
             {"reports": reports, "moves": moves, "workbook": workbook}[args.phase](env)
     return 0

@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -471,12 +472,12 @@ def drop_database(server, dbname):
     db_query(server, "postgres", f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
-def install_module(config, dbname, demo=True, extra=(), update=False):
+def install_module(config, dbname, demo=True, extra=(), update=False, modules=MODULE):
     args = [
         "-d",
         dbname,
         "-u" if update else "-i",
-        MODULE,
+        modules,
         "--stop-after-init",
         "--no-http",
         "--log-level=warn",
@@ -722,6 +723,40 @@ def cmd_benchmark(args):
             config.unlink(missing_ok=True)
 
 
+def cmd_benchmark_install(args):
+    """Install the module on a database of N orders made without it: the
+    install's time, then the scheduled action's batches and what was created."""
+    prepare("requirements-test.txt")
+    with postgres_server() as server:
+        dbname = f"og_bench_install_{args.orders}"
+        config = write_config(server, f"odoo-bench-{os.getpid()}.conf")
+        try:
+            drop_database(server, dbname)
+            say(f"Creating database {dbname} with Sales and Employees only")
+            install_module(config, dbname, modules="sale_management,hr")
+            say(f"Adding {args.orders:,} orders (the module is not installed yet)")
+            run_benchmark_phase(config, dbname, "existing", args.orders)
+            say(f"Installing {MODULE} on them")
+            start = time.perf_counter()
+            install_module(config, dbname)
+            rows = [
+                {
+                    "name": f"install {MODULE} (one transaction)",
+                    "rows": args.orders,
+                    "seconds": time.perf_counter() - start,
+                    "detail": "first batch of existing orders entered in the hook",
+                }
+            ]
+            rows += run_benchmark_phase(config, dbname, "entered", args.orders)
+            print()
+            print(f"{args.orders:,} existing orders; {machine_description()}")
+            print()
+            print(benchmark_table(rows))
+            return 0
+        finally:
+            config.unlink(missing_ok=True)
+
+
 def cmd_check_db(_args):
     """Only connect to the PostgreSQL server the commands would use."""
     with postgres_server() as server:
@@ -757,6 +792,10 @@ def main(argv=None):
     bench.add_argument(
         "--rebuild", action="store_true", help="drop and build the database again"
     )
+    bench_install = sub.add_parser(
+        "benchmark-install", help="install the module on a database of N orders"
+    )
+    bench_install.add_argument("--orders", type=int, default=20000)
     args = parser.parse_args(argv)
     commands = {
         "run": cmd_run,
@@ -765,6 +804,7 @@ def main(argv=None):
         "check-db": cmd_check_db,
         "pot": cmd_pot,
         "benchmark": cmd_benchmark,
+        "benchmark-install": cmd_benchmark_install,
     }
     try:
         return commands[args.command](args)

@@ -303,12 +303,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         )
         user = self._governance_browse_arg("res.users", user, self.env._("user"))
         if not department:
-            raise UserError(self.env._("Choose the department to reassign the orders to."))
+            raise UserError(
+                self.env._("Choose the department to reassign the orders to.")
+            )
         self._governance_check_reassign_access()
-        if not self.governance_stage_id or self.filtered(
-            lambda o: not o.governance_stage_id
-        ):
-            raise UserError(self.env._("Only orders in a governed stage can be reassigned."))
+        if not self or self.filtered(lambda o: not o.governance_stage_id):
+            raise UserError(
+                self.env._("Only orders in a governed stage can be reassigned.")
+            )
         foreign = self.filtered(
             lambda o: department.company_id and department.company_id != o.company_id
         )
