@@ -57,3 +57,30 @@ class TestMonthlyWorkbook(OrderGovernanceCase):
         self.assertIn(
             "Logistics", self.departments_in(by_partner[self.officer.partner_id])
         )
+
+    def test_period_in_the_recipients_time_zone(self):
+        """The cron runs at 05:00 UTC on the 1st: a recipient in Los Angeles (still
+        the last evening of the month there) gets that month, from his midnight."""
+        self.prod_manager.tz = "America/Los_Angeles"
+        with freeze_time("2026-10-31 23:00:00"):  # 16:00 in Los Angeles, October
+            self.put_in(self.create_order(), self.stage_production)
+        with freeze_time("2026-11-01 03:00:00"):  # 20:00 in Los Angeles, October 31
+            self.put_in(self.create_order(), self.stage_production)
+        with freeze_time("2026-11-01 08:00:00"):  # 01:00 in Los Angeles, November
+            self.put_in(self.create_order(), self.stage_production)
+        self.env.flush_all()
+        self.company.governance_monthly_workbook = True
+        before = self.mails()
+        with freeze_time("2026-11-01 05:00:00"):
+            self.env["order.governance.kpi.export"]._cron_send_monthly_workbook()
+        mail = (self.mails() - before).filtered(
+            lambda m: m.recipient_ids == self.prod_manager.partner_id
+        )
+        self.assertEqual(
+            mail.attachment_ids.name, "order-governance-kpi-2026-10-01-2026-10-31.xlsx"
+        )
+        data = base64.b64decode(mail.attachment_ids.datas)
+        sheet = load_workbook(io.BytesIO(data))["Transitions"]
+        entries = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+        # the two stays entered in October, Los Angeles time; not November's
+        self.assertEqual(len(entries), 2)

@@ -98,17 +98,23 @@ class OrderGovernanceKpiExport(models.TransientModel):
         """E-mail last month's workbook to each company's officers and department
         managers, for the companies that switched it on in Settings. Each one gets
         the workbook built as himself: his record rules (a manager sees his
-        departments only, as in the reports), his language and time zone."""
+        departments only, as in the reports), his language and time zone (the
+        month's days start at his midnights)."""
         companies = self.env["res.company"].search(
             [("governance_monthly_workbook", "=", True)]
         )
+        # the month that has just ended where the cron runs (it runs early on the
+        # 1st, UTC): in Los Angeles it is still the last evening of that month, so
+        # "today" there would make the month before it the last one
+        last_day = fields.Date.today().replace(day=1) - relativedelta(days=1)
+        period = {"date_from": last_day.replace(day=1), "date_to": last_day}
         for company in companies:
             for user in company._governance_workbook_recipients():
                 wizard = (
                     self.with_user(user)
                     .with_company(company)
                     .with_context(lang=user.lang, tz=user.tz)
-                    .create({"company_ids": [(6, 0, company.ids)]})
+                    .create({"company_ids": [(6, 0, company.ids)], **period})
                 )
                 wizard._send_workbook(user)
 
