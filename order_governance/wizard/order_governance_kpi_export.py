@@ -77,12 +77,15 @@ class OrderGovernanceKpiExport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
+        # Created as the user and linked to no record: only he (and system
+        # administrators) may read or find it. On the wizard, whoever may read
+        # wizards could download it.
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self._filename(),
                 "datas": base64.b64encode(self._workbook_bytes()),
-                "res_model": self._name,
-                "res_id": self.id,
+                "res_model": False,
+                "res_id": False,
                 "mimetype": "application/vnd.openxmlformats-officedocument"
                 ".spreadsheetml.sheet",
             }
