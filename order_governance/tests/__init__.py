@@ -16,3 +16,4 @@ from . import test_probes
 from . import test_activities_install
 from . import test_concurrency
 from . import test_rpc
+from . import test_leaks

@@ -63,9 +63,15 @@ class OrderGovernanceKpiExport(models.TransientModel):
         """The start of ``day`` in the user's time zone, as stored (naive UTC): the
         same bounds as the reports' date filters, and the workbook shows local
         times."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        tz = pytz.timezone(self._tz_name())
         local = tz.localize(datetime.combine(day, time.min))
         return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _tz_name(self):
+        """The user's time zone (context first); UTC when it is unknown, as an
+        RPC context may carry any string."""
+        name = self.env.context.get("tz") or self.env.user.tz
+        return name if name in pytz.all_timezones_set else "UTC"
 
     def _filename(self):
         return f"order-governance-kpi-{self.date_from}-{self.date_to}.xlsx"
@@ -73,16 +79,23 @@ class OrderGovernanceKpiExport(models.TransientModel):
     def _workbook_bytes(self):
         """The .xlsx file of the KPI workbook, as bytes."""
         stays, backlog = self._domains()
-        return self.env["order.governance.kpi.xlsx"].generate(stays, backlog)
+        return (
+            self.env["order.governance.kpi.xlsx"]
+            .with_context(tz=self._tz_name())
+            .generate(stays, backlog)
+        )
 
     def action_export(self):
         self.ensure_one()
+        # Created as the user and linked to no record: only he (and system
+        # administrators) may read or find it. On the wizard, whoever may read
+        # wizards could download it.
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self._filename(),
                 "datas": base64.b64encode(self._workbook_bytes()),
-                "res_model": self._name,
-                "res_id": self.id,
+                "res_model": False,
+                "res_id": False,
                 "mimetype": "application/vnd.openxmlformats-officedocument"
                 ".spreadsheetml.sheet",
             }
