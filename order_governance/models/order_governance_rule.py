@@ -1,6 +1,8 @@
+from psycopg2.errors import TransactionRollbackError
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 ASSIGNMENTS = [
@@ -68,19 +70,16 @@ class OrderGovernanceRule(models.Model):
 
     @api.constrains("domain")
     def _check_domain(self):
-        SaleOrder = self.env["sale.order"]
         for rule in self:
-            try:
-                domain = safe_eval(rule.domain or "[]")
-                SaleOrder.sudo()._search(domain)
-            except Exception as error:
+            error = self._order_domain_error(rule.domain or "[]")
+            if error:
                 raise ValidationError(
                     _(
                         "The domain of rule %(rule)s is not valid: %(error)s",
                         rule=rule.display_name,
                         error=error,
                     )
-                ) from error
+                )
 
     @api.constrains("assignment", "user_id")
     def _check_user(self):
@@ -88,6 +87,28 @@ class OrderGovernanceRule(models.Model):
             raise ValidationError(
                 _("Rule %s assigns a given user: choose that user.", rule.display_name)
             )
+
+    @api.model
+    def _order_domain_error(self, text):
+        """Why ``text`` is not a domain on sale.order that can run, or None.
+
+        Rules and exit criteria use it. The domain is run once in a savepoint: a value
+        of the wrong type (a date that is not one, text compared with an amount)
+        passes the ORM and fails only in PostgreSQL, at every move."""
+        try:
+            domain = safe_eval(text)
+            if not isinstance(domain, list):
+                return _(
+                    "a domain is a list of conditions, e.g. [('state', '=', 'sale')]."
+                )
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                self.env["sale.order"].sudo().search_count(domain, limit=1)
+        except TransactionRollbackError:
+            raise  # a concurrent update, not a bad domain: let Odoo retry
+        except Exception as error:
+            lines = str(error).strip().splitlines()
+            return lines[0] if lines else type(error).__name__
+        return None
 
     def _get_domain(self):
         self.ensure_one()
