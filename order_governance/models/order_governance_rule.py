@@ -64,8 +64,8 @@ class OrderGovernanceRule(models.Model):
         string="Last Round-Robin Assignee",
         readonly=True,
         copy=False,
-        help="Round-robin pointer, kept in the database so that every Odoo worker "
-        "shares it.",
+        help="The person this rule assigned last (round robin and least loaded), "
+        "kept in the database so that every Odoo worker shares it.",
     )
 
     @api.constrains("domain")
@@ -144,7 +144,7 @@ class OrderGovernanceRule(models.Model):
 
         ``self`` is the matching rule, or empty for the stage's fallback (manager).
         Returns ``{order id: res.users}`` (an empty recordset when nobody is found).
-        With ``preview``, nothing is written (the round-robin pointer stays put).
+        With ``preview``, nothing is written (the pointer stays put).
         """
         method = self.assignment if self else "manager"
         nobody = self.env["res.users"]
@@ -162,23 +162,11 @@ class OrderGovernanceRule(models.Model):
             return dict.fromkeys(orders.ids, nobody)
         if method == "round_robin":
             return self._assign_round_robin(orders, members, preview)
-        return self._assign_least_loaded(orders, members)
+        return self._assign_least_loaded(orders, members, preview)
 
     def _assign_round_robin(self, orders, members, preview):
-        """Deal the orders out in turn; the pointer is a locked row of this rule, so
-        concurrent transactions never hand out the same turn twice."""
-        self.ensure_one()
-        self.flush_recordset(["last_assigned_user_id"])
-        lock = SQL("") if preview else SQL("FOR UPDATE")
-        self.env.cr.execute(
-            SQL(
-                "SELECT last_assigned_user_id FROM %s WHERE id = %s %s",
-                SQL.identifier(self._table),
-                self.id,
-                lock,
-            )
-        )
-        last_id = self.env.cr.fetchone()[0]
+        """Deal the orders out in turn, after the last assignee."""
+        last_id = self._lock_pointer(preview)
         ids = members.ids
         # Resume after the last assignee; if they left, after their place in id order.
         start = next((i for i, uid in enumerate(ids) if uid > (last_id or 0)), 0)
@@ -188,13 +176,13 @@ class OrderGovernanceRule(models.Model):
         for offset, order in enumerate(orders):
             result[order.id] = members[(start + offset) % len(ids)]
         if not preview and orders:
-            self.invalidate_recordset(["last_assigned_user_id"])
-            self.sudo().write({"last_assigned_user_id": result[orders[-1].id].id})
+            self._write_pointer(result[orders[-1].id])
         return result
 
-    def _assign_least_loaded(self, orders, members):
+    def _assign_least_loaded(self, orders, members, preview=False):
         """The member with the fewest open orders under their responsibility; ties go
         to the lowest id. Orders of one batch are spread as they are assigned."""
+        self._lock_pointer(preview)
         counts = (
             self.env["sale.order"]
             .sudo()
@@ -216,4 +204,30 @@ class OrderGovernanceRule(models.Model):
             user_id = min(load, key=lambda uid: (load[uid], uid))
             load[user_id] += 1
             result[order.id] = members.browse(user_id)
+        if not preview and orders:
+            self._write_pointer(result[orders[-1].id])
         return result
+
+    def _lock_pointer(self, preview):
+        """Return the id of the last assignee. Outside a preview, lock the rule row
+        first: of two handoffs at once, the later one waits, then fails to serialize
+        (REPEATABLE READ) once the first has written the pointer, and Odoo runs it
+        again on a fresh snapshot, where it sees the first one's assignments."""
+        self.ensure_one()
+        self.flush_recordset(["last_assigned_user_id"])
+        lock = SQL("") if preview else SQL("FOR UPDATE")
+        self.env.cr.execute(
+            SQL(
+                "SELECT last_assigned_user_id FROM %s WHERE id = %s %s",
+                SQL.identifier(self._table),
+                self.id,
+                lock,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _write_pointer(self, user):
+        """Record the last assignee. The row is updated even when the assignee is the
+        same (write_date changes), which is what a concurrent handoff conflicts on."""
+        self.invalidate_recordset(["last_assigned_user_id"])
+        self.sudo().write({"last_assigned_user_id": user.id})
