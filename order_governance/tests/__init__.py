@@ -12,3 +12,4 @@ from . import test_kpi_report
 from . import test_kpi_workbook
 from . import test_digest
 from . import test_monthly_workbook
+from . import test_bad_input
