@@ -252,10 +252,17 @@ class TestLeastLoadedConcurrency(TransactionCase):
 
     def test_concurrent_least_loaded_handoffs_take_turns(self):
         """Two least-loaded handoffs at once: the later one is retried, not doubled."""
+        # A committed handoff first: the next one picks the same person (nothing
+        # changed their load), so the pointer's value stays the same and only the
+        # row's update can make the concurrent transaction conflict.
+        cr0, rule0, order0, members0 = self._transaction()
+        self.assertTrue(order0, "the test database has orders (demo data)")
+        picked = rule0._assign_least_loaded(order0, members0)[order0.id]
+        cr0.commit()
         cr1, rule1, order1, members1 = self._transaction()
         cr2, rule2, order2, members2 = self._transaction()  # snapshot taken here
-        self.assertTrue(order1, "the test database has orders (demo data)")
-        picked = rule1._assign_least_loaded(order1, members1)[order1.id]
+        again = rule1._assign_least_loaded(order1, members1)[order1.id]
+        self.assertEqual(again, picked)
         cr1.commit()
         # A preview takes no lock and writes nothing: it is never refused.
         rule2._assign_least_loaded(order2, members2, preview=True)
