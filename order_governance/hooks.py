@@ -33,3 +33,21 @@ def post_init_hook(env):
     _entered, remaining = env["sale.order"]._governance_enter_existing()
     if remaining:
         env.ref("order_governance.ir_cron_enter_existing_orders")._trigger()
+
+
+def uninstall_hook(env):
+    """Drop the stage history and detach the orders from their stages.
+
+    Odoo deletes the module's data records (stages, hold reasons) before it drops the
+    tables, and the history and the orders point at them with ``ondelete='restrict'``:
+    without this, those deletions fail and the log fills with errors.
+    """
+    env.flush_all()
+    env.cr.execute("DELETE FROM order_governance_check_line")
+    env.cr.execute("DELETE FROM order_governance_hold")
+    env.cr.execute("DELETE FROM order_governance_stage_log")
+    env.cr.execute(
+        "UPDATE sale_order SET governance_stage_id = NULL"
+        " WHERE governance_stage_id IS NOT NULL"
+    )
+    env.invalidate_all()

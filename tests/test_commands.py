@@ -83,7 +83,7 @@ def scratch_database():
 
 
 def test_installs_without_demo_and_uninstalls_cleanly(scratch_database):
-    """Install without demo data, then uninstall: no error on the way."""
+    """Install without demo data, record some history, uninstall: no error."""
     config, name = scratch_database
     installed = odoo(
         config,
@@ -98,7 +98,21 @@ def test_installs_without_demo_and_uninstalls_cleanly(scratch_database):
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
     assert " ERROR " not in installed.stderr, installed.stderr[-3000:]
-    uninstall = (
+    # An order with a stay, a check line and a hold: the history and the order point
+    # at the module's stages and hold reasons, which the uninstall deletes.
+    history = (
+        "stage = env['order.governance.stage'].search([('is_cancel', '=', False)],"
+        " limit=1)\n"
+        "env['order.governance.check'].create({'stage_id': stage.id, 'name': 'Ok'})\n"
+        "partner = env['res.partner'].create({'name': 'Uninstalled Customer'})\n"
+        "order = env['sale.order'].create({'partner_id': partner.id})\n"
+        "assert order.governance_stage_id == stage, order.governance_stage_id\n"
+        "order.governance_hold(env.ref('order_governance.hold_reason_customer'))\n"
+        "assert order.stage_log_ids and order.governance_hold_ids\n"
+        "assert order.governance_check_line_ids\n"
+        "env.cr.commit()\n"
+    )
+    uninstall = history + (
         "module = env['ir.module.module'].search([('name', '=', 'order_governance')])\n"
         "assert module.state == 'installed', module.state\n"
         "module.button_immediate_uninstall()\n"

@@ -28,17 +28,17 @@ class OrderGovernanceCheck(models.Model):
 
     @api.constrains("domain")
     def _check_domain(self):
+        Rule = self.env["order.governance.rule"]
         for check in self.filtered("domain"):
-            try:
-                self.env["sale.order"].sudo()._search(safe_eval(check.domain))
-            except Exception as error:
+            error = Rule._order_domain_error(check.domain)
+            if error:
                 raise ValidationError(
                     _(
                         "The domain of check %(check)s is not valid: %(error)s",
                         check=check.name,
                         error=error,
                     )
-                ) from error
+                )
 
     def _get_domain(self):
         self.ensure_one()

@@ -46,6 +46,15 @@ class OrderGovernanceCheckLine(models.Model):
         self._set_done(False)
 
     def _set_done(self, done):
+        for line in self.sudo().filtered("log_id.date_out"):
+            raise UserError(
+                _(
+                    "Check %(check)s of %(order)s belongs to a closed stay: its "
+                    "checks are frozen.",
+                    check=line.name,
+                    order=line.order_id.display_name,
+                )
+            )
         if self.filtered("automatic"):
             raise UserError(
                 _(

@@ -1,6 +1,8 @@
+from psycopg2.errors import TransactionRollbackError
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 ASSIGNMENTS = [
@@ -62,25 +64,22 @@ class OrderGovernanceRule(models.Model):
         string="Last Round-Robin Assignee",
         readonly=True,
         copy=False,
-        help="Round-robin pointer, kept in the database so that every Odoo worker "
-        "shares it.",
+        help="The person this rule assigned last (round robin and least loaded), "
+        "kept in the database so that every Odoo worker shares it.",
     )
 
     @api.constrains("domain")
     def _check_domain(self):
-        SaleOrder = self.env["sale.order"]
         for rule in self:
-            try:
-                domain = safe_eval(rule.domain or "[]")
-                SaleOrder.sudo()._search(domain)
-            except Exception as error:
+            error = self._order_domain_error(rule.domain or "[]")
+            if error:
                 raise ValidationError(
                     _(
                         "The domain of rule %(rule)s is not valid: %(error)s",
                         rule=rule.display_name,
                         error=error,
                     )
-                ) from error
+                )
 
     @api.constrains("assignment", "user_id")
     def _check_user(self):
@@ -88,6 +87,28 @@ class OrderGovernanceRule(models.Model):
             raise ValidationError(
                 _("Rule %s assigns a given user: choose that user.", rule.display_name)
             )
+
+    @api.model
+    def _order_domain_error(self, text):
+        """Why ``text`` is not a domain on sale.order that can run, or None.
+
+        Rules and exit criteria use it. The domain is run once in a savepoint: a value
+        of the wrong type (a date that is not one, text compared with an amount)
+        passes the ORM and fails only in PostgreSQL, at every move."""
+        try:
+            domain = safe_eval(text)
+            if not isinstance(domain, list):
+                return _(
+                    "a domain is a list of conditions, e.g. [('state', '=', 'sale')]."
+                )
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                self.env["sale.order"].sudo().search_count(domain, limit=1)
+        except TransactionRollbackError:
+            raise  # a concurrent update, not a bad domain: let Odoo retry
+        except Exception as error:
+            lines = str(error).strip().splitlines()
+            return lines[0] if lines else type(error).__name__
+        return None
 
     def _get_domain(self):
         self.ensure_one()
@@ -123,7 +144,7 @@ class OrderGovernanceRule(models.Model):
 
         ``self`` is the matching rule, or empty for the stage's fallback (manager).
         Returns ``{order id: res.users}`` (an empty recordset when nobody is found).
-        With ``preview``, nothing is written (the round-robin pointer stays put).
+        With ``preview``, nothing is written (the pointer stays put).
         """
         method = self.assignment if self else "manager"
         nobody = self.env["res.users"]
@@ -141,23 +162,11 @@ class OrderGovernanceRule(models.Model):
             return dict.fromkeys(orders.ids, nobody)
         if method == "round_robin":
             return self._assign_round_robin(orders, members, preview)
-        return self._assign_least_loaded(orders, members)
+        return self._assign_least_loaded(orders, members, preview)
 
     def _assign_round_robin(self, orders, members, preview):
-        """Deal the orders out in turn; the pointer is a locked row of this rule, so
-        concurrent transactions never hand out the same turn twice."""
-        self.ensure_one()
-        self.flush_recordset(["last_assigned_user_id"])
-        lock = SQL("") if preview else SQL("FOR UPDATE")
-        self.env.cr.execute(
-            SQL(
-                "SELECT last_assigned_user_id FROM %s WHERE id = %s %s",
-                SQL.identifier(self._table),
-                self.id,
-                lock,
-            )
-        )
-        last_id = self.env.cr.fetchone()[0]
+        """Deal the orders out in turn, after the last assignee."""
+        last_id = self._lock_pointer(preview)
         ids = members.ids
         # Resume after the last assignee; if they left, after their place in id order.
         start = next((i for i, uid in enumerate(ids) if uid > (last_id or 0)), 0)
@@ -167,13 +176,13 @@ class OrderGovernanceRule(models.Model):
         for offset, order in enumerate(orders):
             result[order.id] = members[(start + offset) % len(ids)]
         if not preview and orders:
-            self.invalidate_recordset(["last_assigned_user_id"])
-            self.sudo().write({"last_assigned_user_id": result[orders[-1].id].id})
+            self._write_pointer(result[orders[-1].id])
         return result
 
-    def _assign_least_loaded(self, orders, members):
+    def _assign_least_loaded(self, orders, members, preview=False):
         """The member with the fewest open orders under their responsibility; ties go
         to the lowest id. Orders of one batch are spread as they are assigned."""
+        self._lock_pointer(preview)
         counts = (
             self.env["sale.order"]
             .sudo()
@@ -195,4 +204,30 @@ class OrderGovernanceRule(models.Model):
             user_id = min(load, key=lambda uid: (load[uid], uid))
             load[user_id] += 1
             result[order.id] = members.browse(user_id)
+        if not preview and orders:
+            self._write_pointer(result[orders[-1].id])
         return result
+
+    def _lock_pointer(self, preview):
+        """Return the id of the last assignee. Outside a preview, lock the rule row
+        first: of two handoffs at once, the later one waits, then fails to serialize
+        (REPEATABLE READ) once the first has written the pointer, and Odoo runs it
+        again on a fresh snapshot, where it sees the first one's assignments."""
+        self.ensure_one()
+        self.flush_recordset(["last_assigned_user_id"])
+        lock = SQL("") if preview else SQL("FOR UPDATE")
+        self.env.cr.execute(
+            SQL(
+                "SELECT last_assigned_user_id FROM %s WHERE id = %s %s",
+                SQL.identifier(self._table),
+                self.id,
+                lock,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _write_pointer(self, user):
+        """Record the last assignee. The row is updated even when the assignee is the
+        same (write_date changes), which is what a concurrent handoff conflicts on."""
+        self.invalidate_recordset(["last_assigned_user_id"])
+        self.sudo().write({"last_assigned_user_id": user.id})

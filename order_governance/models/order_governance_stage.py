@@ -8,6 +8,10 @@ SALE_EVENTS = [
     ("cancelled", "Order cancelled"),
 ]
 
+# resource.calendar.plan_hours looks 100 fortnights ahead at most, then gives up:
+# 2,000 working hours fit in that window for any calendar of 10 hours a week or more.
+MAX_SLA_HOURS = 2000
+
 
 class OrderGovernanceStage(models.Model):
     _name = "order.governance.stage"
@@ -109,6 +113,15 @@ class OrderGovernanceStage(models.Model):
         for stage in self.filtered(lambda s: s.sla_hours < 0):
             raise ValidationError(
                 _("The SLA of stage %s cannot be negative.", stage.display_name)
+            )
+        for stage in self.filtered(lambda s: s.sla_hours > MAX_SLA_HOURS):
+            raise ValidationError(
+                _(
+                    "The SLA of stage %(stage)s is too long: at most %(max)s working "
+                    "hours.",
+                    stage=stage.display_name,
+                    max=MAX_SLA_HOURS,
+                )
             )
 
     @api.depends("company_id")

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .order_governance_stage import MAX_SLA_HOURS
 
 
 class ResCompany(models.Model):
@@ -26,6 +29,26 @@ class ResCompany(models.Model):
         help="On the first day of each month, e-mail the previous month's KPI workbook "
         "to the order management officers and the department managers.",
     )
+
+    @api.constrains("governance_at_risk_percent", "governance_escalation_delay_hours")
+    def _check_governance_sla_watch(self):
+        for company in self:
+            if not 0 <= company.governance_at_risk_percent <= 100:
+                raise ValidationError(
+                    _(
+                        "The at-risk threshold of %s must be between 0 and 100 %%.",
+                        company.name,
+                    )
+                )
+            if not 0 <= company.governance_escalation_delay_hours <= MAX_SLA_HOURS:
+                raise ValidationError(
+                    _(
+                        "The escalation delay of %(company)s must be between 0 and "
+                        "%(max)s working hours.",
+                        company=company.name,
+                        max=MAX_SLA_HOURS,
+                    )
+                )
 
     def _governance_workbook_recipients(self):
         """Officers of the company and the managers of its departments who may

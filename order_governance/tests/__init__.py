@@ -17,3 +17,4 @@ from . import test_activities_install
 from . import test_concurrency
 from . import test_rpc
 from . import test_leaks
+from . import test_bad_input
