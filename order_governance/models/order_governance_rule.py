@@ -61,7 +61,7 @@ class OrderGovernanceRule(models.Model):
     )
     last_assigned_user_id = fields.Many2one(
         comodel_name="res.users",
-        string="Last Round-Robin Assignee",
+        string="Last Assignee",
         readonly=True,
         copy=False,
         help="The person this rule assigned last (round robin and least loaded), "
