@@ -205,7 +205,7 @@ class TestBadInputRefused(OrderGovernanceCase):
         orders = self.put_in(self.create_orders(2), self.stage_production)
         self.assertEqual(rule.last_assigned_user_id, orders[-1].responsible_user_id)
         pointer = rule.last_assigned_user_id
-        preview = self.create_order().governance_resolve(self.stage_production)
+        preview = self.create_order()._governance_resolve(self.stage_production)
         self.assertEqual(preview["rule"], rule)
         self.assertNotEqual(preview["user"], pointer)  # a move would change it
         rule.invalidate_recordset()
