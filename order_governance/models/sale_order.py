@@ -84,6 +84,8 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if "owner_department_id" in vals:
             self._governance_check_owner_change()
+        if vals.get("state") == "cancel":  # also a raw write of the state over RPC
+            self._governance_check_cancel_access()
         previous_states = {order.id: order.state for order in self}
         res = super().write(vals)
         state = vals.get("state")

@@ -183,6 +183,8 @@ class TestCancelIsGoverned(OrderGovernanceCase):
             as_clerk.action_cancel()
         with self.assertRaises(AccessError):
             as_clerk._action_cancel()
+        with self.assertRaises(AccessError):
+            as_clerk.write({"state": "cancel"})
         self.assertEqual(order.state, "sale")
 
     def test_owner_manager_and_officer_cancel(self):
