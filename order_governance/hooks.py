@@ -43,6 +43,7 @@ def uninstall_hook(env):
     without this, those deletions fail and the log fills with errors.
     """
     env.flush_all()
+    env.cr.execute("DELETE FROM mail_activity WHERE governance_log_id IS NOT NULL")
     env.cr.execute("DELETE FROM order_governance_check_line")
     env.cr.execute("DELETE FROM order_governance_hold")
     env.cr.execute("DELETE FROM order_governance_stage_log")

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 
 class MailActivity(models.Model):
@@ -15,6 +16,31 @@ class MailActivity(models.Model):
         help="The stay of an order in a stage this activity belongs to: it is "
         "closed when the order leaves the stage.",
     )
+
+    @api.model
+    def default_get(self, fields_list):
+        defaults = super().default_get(fields_list)
+        if not self.env.su:
+            defaults.pop("governance_log_id", None)
+        return defaults
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("governance_log_id") for vals in vals_list):
+            self._governance_check_link()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "governance_log_id" in vals:
+            self._governance_check_link()
+        return super().write(vals)
+
+    def _governance_check_link(self):
+        """Closing a stay deletes its activities: only the module links them."""
+        if not self.env.su:
+            raise AccessError(
+                _("Only Order Governance links activities to a stay of an order.")
+            )
 
     def _governance_done(self, feedback):
         """Mark stage activities done in one batch: one note per order, written

@@ -33,6 +33,12 @@ GOVERNED_FIELDS = frozenset(
 # The engine's own writes carry this object in their context. A client's context
 # is JSON: it can never hold it, so no context sent over RPC opens the guard.
 _ENGINE = object()
+# Context keys of the client that the engine does not follow: they would hide the
+# handoff from the chatter or bring archived employees, rules and stages in.
+# ``default_*`` keys are dropped too: they would fill the records it creates.
+ENGINE_IGNORED_CONTEXT = frozenset(
+    {"tracking_disable", "mail_notrack", "mail_create_nolog", "active_test"}
+)
 
 
 class OrderGovernanceFlowMixin(models.AbstractModel):
@@ -166,13 +172,41 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # CRUD: the write guard
     # ------------------------------------------------------------------
+    @api.model
+    def default_get(self, fields_list):
+        """Governed fields take no default from the context or saved defaults
+        (``ir.default``): only their own (e.g. no SLA)."""
+        defaults = super().default_get(fields_list)
+        if self.env.su:
+            return defaults
+        for fname in GOVERNED_FIELDS | {"governance_stage_id"}:
+            if fname in defaults:
+                field = self._fields[fname]
+                if field.default and fname != "governance_stage_id":
+                    defaults[fname] = field.default(self)
+                else:
+                    del defaults[fname]
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self._governance_is_engine():
             for vals in vals_list:
                 self._governance_check_governed_write(vals, creating=True)
-        requested = [vals.pop("governance_stage_id", False) for vals in vals_list]
-        records = super().create(vals_list)
+        # a kanban column's quick create sends its stage as a default
+        column = self.env.context.get("default_governance_stage_id")
+        requested = [
+            vals.pop("governance_stage_id", False) or column for vals in vals_list
+        ]
+        # the stage enters through the engine below, never as a default value
+        records = (
+            super(
+                OrderGovernanceFlowMixin,
+                self.with_context(default_governance_stage_id=False),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
         if self.env.su or self.env.user._is_governance_officer():
             for record, stage_id in zip(records, requested, strict=True):
                 if stage_id:  # e.g. quick-created in a kanban column
@@ -206,7 +240,19 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     def _governance_engine(self):
         """These records as the engine writes them: past the guard and the rules
         (each caller has made its own access checks first)."""
-        return self.sudo().with_context(governance_engine=_ENGINE)
+        return (
+            self._governance_sanitized().sudo().with_context(governance_engine=_ENGINE)
+        )
+
+    def _governance_sanitized(self):
+        """These records in the client's context less what the engine does not
+        follow (``default_*`` values, tracking switches, archived records)."""
+        context = {
+            key: value
+            for key, value in self.env.context.items()
+            if not key.startswith("default_") and key not in ENGINE_IGNORED_CONTEXT
+        }
+        return self.with_context(context)
 
     @api.model
     def _governance_check_governed_write(self, vals, creating=False):
@@ -262,6 +308,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         if not reason:
             raise UserError(_("Choose why the orders are put on hold."))
         note = self._governance_text_arg(note, _("note"))
+        return self._governance_sanitized()._governance_hold(reason, note)
+
+    def _governance_hold(self, reason, note):
         self._governance_check_hold_access()
         held = self.filtered("governance_on_hold")
         if held:
@@ -340,10 +389,16 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         self._governance_engine().write(
             {"responsible_department_id": department.id, "responsible_user_id": user.id}
         )
-        stays = self._governance_open_stays()
+        stays = self._governance_sanitized()._governance_open_stays()
         stays.write({"department_id": department.id, "user_id": user.id})
+        with_activity = stays.filtered("activity_id")
         if user:
-            stays.activity_id.sudo().write({"user_id": user.id})
+            with_activity.activity_id.sudo().write({"user_id": user.id})
+            (stays - with_activity).filtered(
+                lambda s: not s.stage_id.is_final and not s.stage_id.is_cancel
+            )._create_activities()
+        else:  # the department as a whole: nobody's to-do
+            with_activity.activity_id.sudo().unlink()
         return True
 
     # ------------------------------------------------------------------
@@ -354,7 +409,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         """``value`` (a record of ``model``, an id or nothing) as a record that
         exists, or a UserError that says what was expected."""
         records = self.env[model]
-        if value in (None, False):
+        if value is None or value is False:
+            return records
+        if isinstance(value, models.BaseModel) and not value:
             return records
         if isinstance(value, models.BaseModel):
             if value._name != model or len(value) > 1:
@@ -396,9 +453,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         installed) start with no SLA clock, activity or message.
         """
         stage.ensure_one()
-        orders = self.filtered(lambda o: o.governance_stage_id != stage)
+        orders = self._governance_sanitized().filtered(
+            lambda o: o.governance_stage_id != stage
+        )
         if not orders:
             return
+        stage = stage.with_env(orders.env)
         orders._governance_lock()
         if not system:
             orders._governance_check_expected_stage()
@@ -616,7 +676,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     def _governance_resolve_batch(self, stage, preview=False):
         """``{order id: {'department', 'user', 'rule'}}`` for ``stage``: first matching
         rule by sequence, else the stage's responsible department and its manager."""
-        Rule = self.env["order.governance.rule"].sudo()
+        Rule = self.env["order.governance.rule"].sudo().with_context(active_test=True)
         rules = Rule.search(
             [
                 ("company_id", "in", [*self.company_id.ids, False]),
@@ -736,16 +796,17 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     @api.model
     def _governance_group_by_stage(self, stage_of):
         """``{order id: stage}`` -> ``{stage: orders}``."""
-        grouped = defaultdict(lambda: self.browse())
+        ids_of = defaultdict(list)
         for order_id, stage in stage_of.items():
-            grouped[stage] |= self.browse(order_id)
-        return grouped
+            ids_of[stage].append(order_id)
+        return {stage: self.browse(ids) for stage, ids in ids_of.items()}
 
     def _governance_stages_of(self, companies):
         """Active stages usable by ``companies``, in flow order."""
         return (
             self.env["order.governance.stage"]
             .sudo()
+            .with_context(active_test=True)
             .search([("company_id", "in", [*companies.ids, False])])
         )
 

@@ -131,6 +131,12 @@ class OrderGovernanceStageLog(models.Model):
         index=True,
     )
 
+    @api.model
+    def default_get(self, fields_list):
+        """The engine gives every value of a stay: none comes from the context or
+        saved defaults (a client's ``default_date_out`` would close it at once)."""
+        return {}
+
     def init(self):
         # One open stay per order, enforced by the database whatever the code path.
         self.env.cr.execute(
@@ -196,13 +202,9 @@ class OrderGovernanceStageLog(models.Model):
         removed: they no longer apply)."""
         if not self:
             return
-        for stay in self:
-            stay.write(
-                {
-                    "date_out": now,
-                    "sla_breached": bool(stay.deadline and now > stay.deadline),
-                }
-            )
+        breached = self.filtered(lambda s: s.deadline and now > s.deadline)
+        breached.write({"date_out": now, "sla_breached": True})
+        (self - breached).write({"date_out": now, "sla_breached": False})
         # before the new open rows are inserted (one open row per order)
         self.flush_recordset(["date_out"])
         main = self.activity_id.exists()

@@ -20,7 +20,13 @@ class ResUsers(models.Model):
 
     def _compute_governance_department_ids(self):
         Department = self.env["hr.department"].sudo().with_context(active_test=False)
-        employees = self.env["hr.employee"].sudo().search([("user_id", "in", self.ids)])
+        # archived employees give no rights, whatever the client's context says
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .with_context(active_test=True)
+            .search([("user_id", "in", self.ids)])
+        )
         for user in self:
             own = employees.filtered(lambda e, u=user: e.user_id == u)
             user.governance_department_ids = own.department_id

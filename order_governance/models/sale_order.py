@@ -84,8 +84,10 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if "owner_department_id" in vals:
             self._governance_check_owner_change()
-        if vals.get("state") == "cancel":  # also a raw write of the state over RPC
-            self._governance_check_cancel_access()
+        if "state" in vals:  # also a raw write of the state over RPC
+            if vals["state"] == "cancel":
+                self._governance_check_cancel_access()
+            self._governance_check_leave_cancel(vals["state"])
         previous_states = {order.id: order.state for order in self}
         res = super().write(vals)
         state = vals.get("state")
@@ -214,13 +216,46 @@ class SaleOrder(models.Model):
                 orders._governance_transition(first, system=True)
 
     def _governance_check_owner_change(self):
-        if self.env.su or self.env.user.has_group(
-            "order_governance.group_governance_manager"
-        ):
+        """Officers, and the managers of the current owning department (who may hand
+        ownership on, not take over another department's orders)."""
+        user = self.env.user
+        if self.env.su or user._is_governance_officer():
             return
-        raise AccessError(
-            _("Only department managers and officers may change the owning department.")
+        if not user.has_group("order_governance.group_governance_manager"):
+            raise AccessError(
+                _(
+                    "Only department managers and officers may change the owning "
+                    "department."
+                )
+            )
+        managed = user.governance_managed_department_ids
+        foreign = self.filtered(
+            lambda o: o.owner_department_id and o.owner_department_id not in managed
         )
+        if foreign:
+            raise AccessError(
+                _(
+                    "Only the managers of its owning department and officers may "
+                    "change the owning department of %s.",
+                    ", ".join(foreign.mapped("display_name")),
+                )
+            )
+
+    def _governance_check_leave_cancel(self, state):
+        """A cancelled order leaves the cancel state by Set to Quotation only;
+        anything else (a raw write of the state over RPC) is an officer's."""
+        if state in ("draft", "cancel") or self.env.su:
+            return
+        if self.env.user._is_governance_officer():
+            return
+        cancelled = self.filtered(lambda o: o.state == "cancel")
+        if cancelled:
+            raise AccessError(
+                _(
+                    "%s is cancelled: set it back to quotation to work on it again.",
+                    ", ".join(cancelled.mapped("display_name")),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Buttons

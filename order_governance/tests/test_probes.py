@@ -286,3 +286,94 @@ class TestRpcArguments(OrderGovernanceCase):
         with self.assertRaises(UserError):
             order.with_user(self.officer).governance_reassign(foreign.id)
         self.assertEqual(order.responsible_department_id, self.dep_production)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewProbes(OrderGovernanceCase):
+    def test_context_defaults_set_no_governed_value(self):
+        """default_* keys (a kanban column's, or forged) set no governed field and
+        fill none of the records the engine creates."""
+        forged = {
+            "default_governance_stage_id": self.stage_done.id,
+            "default_responsible_user_id": self.sales_user.id,
+            "default_responsible_department_id": self.dep_logistics.id,
+            "default_sla_status": "on_track",
+        }
+        order = (
+            self.env["sale.order"]
+            .with_user(self.sales_user)
+            .with_context(**forged)
+            .create({"partner_id": self.partner.id, "company_id": self.company.id})
+        )
+        self.assertEqual(order.governance_stage_id, self.stage_received)
+        self.assertEqual(order.responsible_department_id, self.dep_sales)
+        self.assertEqual(order.sla_status, "none")
+        self.assertEqual(len(self.open_logs(order)), 1)
+        self.stage_confirmed.check_ids = [Command.create({"name": "Specs read"})]
+        order.with_user(self.sales_user).with_context(
+            default_done=True,
+            default_date_out="2000-01-01 00:00:00",
+            default_escalation_level=3,
+        ).action_governance_next()
+        stay = self.open_logs(order)
+        self.assertEqual(stay.stage_id, self.stage_confirmed)
+        self.assertFalse(stay.escalation_level)
+        self.assertFalse(order.governance_check_line_ids.done)
+
+    def test_activity_cannot_be_linked_to_a_stay(self):
+        """Clients cannot tie an activity to a stay (closing it would delete it)."""
+        order = self.put_in(self.create_order(), self.stage_production)
+        activity = order.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.prod_worker1.id
+        )
+        with self.assertRaises(AccessError):
+            activity.with_user(self.prod_worker1).write(
+                {"governance_log_id": self.open_logs(order).id}
+            )
+
+    def test_raw_state_write_does_not_revive_a_cancelled_order(self):
+        """A raw write of the state cannot take an order out of cancel."""
+        order = self.create_order()
+        order.sudo()._action_cancel()
+        with self.assertRaises(AccessError):
+            order.with_user(self.sales_manager).write({"state": "sale"})
+        self.assertEqual(order.governance_stage_id, self.stage_cancelled)
+
+    def test_manager_cannot_take_over_another_departments_order(self):
+        """A manager changes the owner of his departments' orders only."""
+        order = self.put_in(self.create_order(), self.stage_production)
+        with self.assertRaises(AccessError):
+            order.with_user(self.prod_manager).owner_department_id = self.dep_production
+        self.assertEqual(order.owner_department_id, self.dep_sales)
+
+    def test_reassign_to_the_department_as_a_whole(self):
+        """Reassigning without a person works and leaves nobody's to-do; a person
+        later gets one."""
+        order = self.put_in(self.create_order(), self.stage_production)
+        stay = self.open_logs(order)
+        self.assertTrue(stay.activity_id)
+        wizard = (
+            self.env["order.governance.reassign"]
+            .with_user(self.prod_manager)
+            .create(
+                {
+                    "order_ids": [Command.set(order.ids)],
+                    "department_id": self.dep_production.id,
+                }
+            )
+        )
+        wizard.action_reassign()
+        self.assertFalse(order.responsible_user_id)
+        self.assertFalse(stay.activity_id)
+        order.with_user(self.prod_manager).governance_reassign(
+            self.dep_production, self.prod_worker2
+        )
+        self.assertEqual(stay.activity_id.user_id, self.prod_worker2)
+
+    def test_tracking_switches_of_the_client_are_ignored(self):
+        """A client's tracking_disable does not hide a handoff from the chatter."""
+        order = self.create_order()
+        self.flush_tracking()
+        order.with_context(tracking_disable=True).action_governance_next()
+        self.flush_tracking()
+        self.assertIn("Moved to Confirmed", order.message_ids[:1].body)
