@@ -252,7 +252,8 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             for key, value in self.env.context.items()
             if not key.startswith("default_") and key not in ENGINE_IGNORED_CONTEXT
         }
-        return self.with_context(context)
+        # replaced, not updated: the dropped keys must go
+        return self.with_env(self.env(context=context))
 
     @api.model
     def _governance_check_governed_write(self, vals, creating=False):

@@ -135,7 +135,12 @@ class OrderGovernanceStageLog(models.Model):
     def default_get(self, fields_list):
         """The engine gives every value of a stay: none comes from the context or
         saved defaults (a client's ``default_date_out`` would close it at once)."""
-        return {}
+        defaults = super().default_get(fields_list)
+        return {
+            fname: self._fields[fname].default(self)
+            for fname in defaults
+            if self._fields[fname].default
+        }
 
     def init(self):
         # One open stay per order, enforced by the database whatever the code path.

@@ -22,4 +22,9 @@ class OrderGovernanceStayMixin(models.AbstractModel):
     def default_get(self, fields_list):
         """The engine gives every value: none comes from the context or saved
         defaults (a client's ``default_done`` would tick the checks)."""
-        return {}
+        defaults = super().default_get(fields_list)
+        return {
+            fname: self._fields[fname].default(self)
+            for fname in defaults
+            if self._fields[fname].default
+        }
