@@ -157,6 +157,20 @@ class OrderGovernanceCase(TransactionCase):
         return user
 
     @classmethod
+    def give_production_to(cls, user):
+        """A rule that makes ``user`` responsible for the Production stage."""
+        return cls.env["order.governance.rule"].create(
+            {
+                "name": f"Production: {user.name}",
+                "company_id": cls.company.id,
+                "stage_ids": [Command.set(cls.stage_production.ids)],
+                "responsible_department_id": cls.dep_production.id,
+                "assignment": "user",
+                "user_id": user.id,
+            }
+        )
+
+    @classmethod
     def create_order(cls, user=None, **values):
         vals = {
             "partner_id": cls.partner.id,

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -11,16 +10,7 @@ class TestAccess(OrderGovernanceCase):
     def setUpClass(cls):
         super().setUpClass()
         # In Production, prod_one is the responsible person.
-        cls.env["order.governance.rule"].create(
-            {
-                "name": "Production: prod_one",
-                "company_id": cls.company.id,
-                "stage_ids": [Command.set(cls.stage_production.ids)],
-                "responsible_department_id": cls.dep_production.id,
-                "assignment": "user",
-                "user_id": cls.prod_worker1.id,
-            }
-        )
+        cls.give_production_to(cls.prod_worker1)
 
     def in_production(self):
         order = self.put_in(self.create_order(), self.stage_production)

@@ -60,16 +60,7 @@ class TestLeaks(OrderGovernanceCase):
     def setUpClass(cls):
         super().setUpClass()
         # In Production, prod_one is the responsible person (and of its stay).
-        cls.env["order.governance.rule"].create(
-            {
-                "name": "Production: prod_one",
-                "company_id": cls.company.id,
-                "stage_ids": [Command.set(cls.stage_production.ids)],
-                "responsible_department_id": cls.dep_production.id,
-                "assignment": "user",
-                "user_id": cls.prod_worker1.id,
-            }
-        )
+        cls.give_production_to(cls.prod_worker1)
         cls.env["order.governance.check"].create(
             {
                 "stage_id": cls.stage_production.id,

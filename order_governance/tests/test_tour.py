@@ -14,16 +14,7 @@ class TestGovernanceTour(HttpCase, OrderGovernanceCase):
             "log_boss", GROUP_MANAGER, cls.dep_logistics, manages=True
         )
         cls.log_manager.name = "Lena Logistics"
-        cls.env["order.governance.rule"].create(
-            {
-                "name": "Production: the first worker",
-                "company_id": cls.company.id,
-                "stage_ids": [cls.stage_production.id],
-                "responsible_department_id": cls.dep_production.id,
-                "assignment": "user",
-                "user_id": cls.prod_worker1.id,
-            }
-        )
+        cls.give_production_to(cls.prod_worker1)
 
     def test_next_stage_tour(self):
         """Next Stage on the form shows the new stage and its new responsible."""
