@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -42,20 +40,13 @@ class MailActivity(models.Model):
                 _("Only Order Governance links activities to a stay of an order.")
             )
 
-    def _governance_done(self, feedback):
-        """Mark stage activities done in one batch: one note per order, written
-        together (Odoo's action_feedback renders and posts one message per activity,
-        which would make a move of many orders cost queries per order)."""
+    def _governance_done(self):
+        """Close stage activities in one batch, without a message of their own: the
+        handoff's tracking message already says who moved the order where. Odoo's
+        action_feedback would post one more message per activity (and cost queries
+        per order)."""
         if not self:
             return
-        bodies = {
-            activity.res_id: Markup("<p>%s: %s</p><p>%s</p>")
-            % (activity.activity_type_id.name, activity.summary or "", feedback)
-            for activity in self
-        }
-        self.env["sale.order"].sudo().browse(list(bodies))._message_log_batch(
-            bodies=bodies
-        )
         keep = self.filtered("activity_type_id.keep_done")
         keep.sudo().write({"active": False})  # date_done is computed on archiving
         (self - keep).sudo().unlink()

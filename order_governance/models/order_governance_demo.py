@@ -2,6 +2,21 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from . import working_hours
+
+# Working hours each closed demo stay took, as a share of its stage's SLA: some
+# finish early, some late, so that the reports show a real on-time rate.
+DURATION_SHARES = (0.4, 0.8, 1.3, 0.6, 1.9, 0.9, 0.5)
+# Where the open stay of a working demo order stands against its SLA:
+# (share of the SLA already spent, extra working hours past the deadline).
+OPEN_POSITIONS = (
+    (0.2, 0),  # on track
+    (1.0, 18),  # two working days late
+    (0.9, 0),  # at risk
+    (1.0, 3),  # just late
+    (0.5, 0),  # on track
+)
+
 
 class OrderGovernanceDemo(models.AbstractModel):
     """Builds the demo histories (called from the demo data only)."""
@@ -11,23 +26,19 @@ class OrderGovernanceDemo(models.AbstractModel):
 
     @api.model
     def _build_histories(self, order_xmlids):
-        """Walk the demo orders through the flow, then spread their stays over the
-        last 60 days, so that the reports have something to show."""
+        """Walk the demo orders through the flow, then back-date their stays so that
+        the open ones stand on track, at risk or late and the closed ones spread over
+        the last weeks; deadlines follow the back-dated entries. The SLA watch then
+        runs as its cron would: the desk shows breaches, the chatter escalations."""
         now = fields.Datetime.now()
-        Stay = self.env["order.governance.stage.log"].sudo()
+        orders = self.env["sale.order"]
         for index, xmlid in enumerate(order_xmlids):
             order = self.env.ref(xmlid).sudo()
             self._walk(order, index)
-            stays = Stay.search([("order_id", "=", order.id)], order="id")
-            moment = now - timedelta(days=60 - index * 2.4)
-            order.date_order = moment
-            for step, stay in enumerate(stays):
-                hours = 2 + (index * 7 + step * 13) % 30
-                stay.date_in = moment
-                moment = min(moment + timedelta(hours=hours), now)
-                if stay.date_out:
-                    stay.date_out = moment
-            order._governance_engine().stage_entered_at = stays[-1:].date_in
+            self._backdate(order, index, now)
+            orders |= order
+        self.env["order.governance.sla.watch"]._cron_watch_sla()
+        self._hold_one(orders)
 
     @api.model
     def _walk(self, order, index):
@@ -51,3 +62,69 @@ class OrderGovernanceDemo(models.AbstractModel):
                 lambda line: not line.automatic and not line.done
             ).action_tick()
             order.action_governance_next()
+
+    @api.model
+    def _backdate(self, order, index, now):
+        """Back-date the stays of ``order``, newest first, and give each the SLA
+        dates it would have had."""
+        stays = (
+            self.env["order.governance.stage.log"]
+            .sudo()
+            .search([("order_id", "=", order.id)], order="id desc")
+        )
+        current = stays[:1]
+        start = self._open_stay_start(current, index, now)
+        for step, stay in enumerate(stays):
+            calendar = stay._get_calendar()
+            if stay != current:
+                stay.date_out = start
+                share = DURATION_SHARES[(index + step) % len(DURATION_SHARES)]
+                start = working_hours.plan(
+                    calendar, start, -(stay.stage_id.sla_hours or 8) * share
+                )
+            deadline, risk_at, escalate_at = stay._sla_dates(
+                stay.stage_id, stay.company_id, start
+            )
+            stay.write(
+                {
+                    "date_in": start,
+                    "deadline": deadline,
+                    "risk_at": risk_at,
+                    "escalate_at": escalate_at,
+                    "sla_breached": bool(
+                        stay.date_out and deadline and stay.date_out > deadline
+                    ),
+                }
+            )
+        order.date_order = start
+        order._governance_engine().write(
+            {
+                "stage_entered_at": current.date_in,
+                "stage_deadline": current.deadline,
+                "sla_status": "on_track" if current.deadline else "none",
+            }
+        )
+        if current.activity_id and current.deadline:
+            current.activity_id.date_deadline = current.deadline.date()
+
+    @api.model
+    def _open_stay_start(self, stay, index, now):
+        """When the open stay began: completed and cancelled orders over the last
+        weeks, working ones where ``OPEN_POSITIONS`` puts them."""
+        sla = stay.stage_id.sla_hours
+        if not sla:
+            return now - timedelta(days=max(1, 45 - index * 2))
+        spent, late = OPEN_POSITIONS[index % len(OPEN_POSITIONS)]
+        return working_hours.plan(stay._get_calendar(), now, -(sla * spent + late))
+
+    @api.model
+    def _hold_one(self, orders):
+        """One working order waits for its customer: the desk shows a hold."""
+        waiting = orders.filtered(
+            lambda o: o.sla_status == "on_track" and not o.governance_on_hold
+        )[:1]
+        if waiting:
+            waiting.governance_hold(
+                self.env.ref("order_governance.hold_reason_customer"),
+                self.env._("The customer is checking the drawings."),
+            )

@@ -120,6 +120,16 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     governance_can_reassign = fields.Boolean(compute="_compute_governance_rights")
     governance_can_hold = fields.Boolean(compute="_compute_governance_rights")
     governance_can_manage = fields.Boolean(compute="_compute_governance_rights")
+    governance_due_label = fields.Char(
+        string="Due",
+        compute="_compute_governance_due_label",
+        help="The stage deadline as people say it: due in 3 h, 2 days late.",
+    )
+    governance_next_stage_name = fields.Char(
+        string="Next Stage Name",
+        compute="_compute_governance_next_stage_name",
+        help="Where Next Stage takes the order.",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -164,6 +174,44 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 or order.responsible_user_id == user
                 or order.responsible_department_id in managed
             )
+
+    @api.depends("stage_deadline", "governance_on_hold")
+    def _compute_governance_due_label(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.governance_due_label = order._governance_due_text(now)
+
+    def _governance_due_text(self, now):
+        """``due in 3 h``, ``2 days late``, or nothing without a deadline."""
+        self.ensure_one()
+        if not self.stage_deadline:
+            return False
+        if self.governance_on_hold:
+            return self.env._("paused: on hold")
+        seconds = (self.stage_deadline - now).total_seconds()
+        span = self._governance_span_text(abs(seconds))
+        if seconds < 0:
+            return self.env._("%s late", span)
+        return self.env._("due in %s", span)
+
+    @api.model
+    def _governance_span_text(self, seconds):
+        minutes = round(seconds / 60)
+        if minutes < 60:
+            return self.env._("%s min", max(minutes, 1))
+        hours = round(seconds / 3600)
+        if hours < 24:
+            return self.env._("%s h", hours)
+        days = int(seconds // 86400)
+        return self.env._("1 day") if days == 1 else self.env._("%s days", days)
+
+    @api.depends("governance_stage_id", "company_id")
+    def _compute_governance_next_stage_name(self):
+        with_stage = self.filtered("governance_stage_id")
+        next_of = with_stage._governance_next_stage_map()
+        for order in self:
+            stage = next_of.get(order.id)
+            order.governance_next_stage_name = stage.name if stage else False
 
     @api.model
     def _read_group_governance_stage_ids(self, stages, domain):
@@ -283,9 +331,10 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             orders._governance_transition(stage)
         return self._governance_action_after_handoff()
 
-    def _governance_action_after_handoff(self):
-        """Override to return the client action that follows a handoff."""
-        return True
+    def _governance_action_after_handoff(self, in_dialog=False):
+        """Override to return the client action that follows a handoff (from a
+        wizard's dialog when ``in_dialog``)."""
+        return {"type": "ir.actions.act_window_close"} if in_dialog else True
 
     def governance_move(self, stage, reason=None, force=False):
         """Move every order of ``self`` to ``stage`` (a record or an id): the next
@@ -335,6 +384,10 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 for stay in stays
             ]
         )
+        body = Markup("<p>%s</p>") % _("Put on hold: %s", reason.name)
+        if note:
+            body += Markup("<p>%s</p>") % note
+        self._track_set_log_message(body)
         self._governance_engine().write({"governance_on_hold": True})
         return True
 
@@ -393,7 +446,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         stays = self._governance_sanitized()._governance_open_stays()
         stays.write({"department_id": department.id, "user_id": user.id})
         with_activity = stays.filtered("activity_id")
-        if user:
+        if user:  # one governance activity per person and order: his becomes the main
+            self.env["mail.activity"].sudo().search(
+                [
+                    ("governance_log_id", "in", stays.ids),
+                    ("user_id", "=", user.id),
+                    ("id", "not in", stays.activity_id.ids),
+                ]
+            ).unlink()
             with_activity.activity_id.sudo().write({"user_id": user.id})
             (stays - with_activity).filtered(
                 lambda s: not s.stage_id.is_final and not s.stage_id.is_cancel
@@ -487,7 +547,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             closing._check_exit_criteria()
         orders.filtered("governance_on_hold")._governance_resume()
         now = fields.Datetime.now()
-        closing._close(now, stage)
+        closing._close(now)
         resolution = orders._governance_resolve_batch(stage)
         stays = orders._governance_create_stays(
             stage, resolution, now, reason, rework, forced, as_of_install
@@ -791,6 +851,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             stay.write(values)
             hold.order_id._governance_engine().write(
                 {"stage_deadline": values.get("deadline", stay.deadline)}
+            )
+            hold.order_id._track_set_log_message(
+                Markup("<p>%s</p>")
+                % _(
+                    "Resumed after %(hours)s working hours on hold (%(reason)s).",
+                    hours=round(paused, 1),
+                    reason=hold.reason_id.name,
+                )
             )
         self._governance_engine().write({"governance_on_hold": False})
 

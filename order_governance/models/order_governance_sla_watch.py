@@ -82,26 +82,23 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         activities, notes = [], {}
         for stay in stays:
             user = targets[stay.id]
-            notes[stay.order_id.id] = Markup("<p>%s</p>") % _(
-                "Escalation level %(level)s: %(who)s.",
-                level=level,
-                who=user.name or _("nobody to escalate to"),
-            )
+            sentence = self._escalation_sentence(stay, level, user, now)
+            notes[stay.order_id.id] = Markup("<p>%s</p>") % sentence
             if user and level > 1:
                 activities.append(
                     stay._activity_values(
                         user,
                         _(
-                            "Breached SLA: %(order)s in %(stage)s",
+                            "Late: %(order)s in %(stage)s",
                             order=stay.order_id.name,
                             stage=stay.stage_id.name,
                         ),
-                        stay.stage_id.norms,
+                        Markup("<p>%s</p>") % sentence,
                         todo,
                     )
                 )
         if activities:
-            stays._new_activities(activities)
+            stays._new_activities(activities, merge=True)
         if level == 1:
             self._notify_digest(
                 stays, targets, _("Orders at risk of missing their deadline")
@@ -111,6 +108,39 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
             self._notify_digest(stays, accountable, _("Orders past their deadline"))
         stays.order_id._message_log_batch(bodies=notes)
         stays.write({"escalation_level": level, "sla_breached": level >= 2})
+
+    @api.model
+    def _escalation_sentence(self, stay, level, user, now):
+        """Who, how late and what is expected, in one sentence."""
+        order = stay.order_id
+        responsible = stay.user_id.name or stay.department_id.name or _("nobody")
+        span = order._governance_span_text(abs((stay.deadline - now).total_seconds()))
+        if stay.deadline > now:
+            return _(
+                "%(order)s is at risk: its %(stage)s deadline is in %(span)s; "
+                "%(responsible)s is responsible.",
+                order=order.name,
+                stage=stay.stage_id.name,
+                span=span,
+                responsible=responsible,
+            )
+        late = _(
+            "%(order)s is %(span)s past its %(stage)s deadline; %(responsible)s is "
+            "responsible.",
+            order=order.name,
+            span=span,
+            stage=stay.stage_id.name,
+            responsible=responsible,
+        )
+        if level == 1:
+            return late
+        if not user:
+            return _(
+                "%(late)s Nobody to escalate to: give %(department)s a manager.",
+                late=late,
+                department=stay.department_id.name or stay.stage_id.name,
+            )
+        return _("%(late)s %(user)s, please decide.", late=late, user=user.name)
 
     @api.model
     def _accountable_manager(self, stay):
@@ -123,21 +153,29 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
 
     @api.model
     def _escalation_targets(self, stays, level):
-        """``{stay id: res.users}``; a person without user passes to the next
-        level."""
+        """``{stay id: res.users}``. Level 1 reminds the responsible person (nobody
+        responsible: the first manager up). Later levels go up the distinct
+        managers above him (department, parent department, accountable department),
+        never to the responsible person himself; past the top, the top one."""
         result = {}
         for stay in stays:
             department = stay.department_id
-            chain = [
-                stay.user_id,
+            managers = [
                 department._governance_manager_user() if department else None,
                 department.parent_id._governance_manager_user()
                 if department.parent_id
                 else None,
                 self._accountable_manager(stay),
             ]
-            candidates = [user for user in chain[level - 1 :] if user]
-            result[stay.id] = candidates[0] if candidates else self.env["res.users"]
+            if level == 1:
+                chain = [user for user in (stay.user_id, *managers) if user][:1]
+            else:
+                chain = []
+                for user in managers:
+                    if user and user != stay.user_id and user not in chain:
+                        chain.append(user)
+                chain = chain[min(level - 2, len(chain) - 1) :][:1]
+            result[stay.id] = chain[0] if chain else self.env["res.users"]
         return result
 
     @api.model

@@ -201,7 +201,7 @@ class OrderGovernanceStageLog(models.Model):
             )
             raise UserError(_("These exit criteria are not met yet:\n%s", lines))
 
-    def _close(self, now, next_stage):
+    def _close(self, now):
         """End the stays: time stamps, SLA outcome, their activities closed (the
         responsible person's marked done, the consulted and escalation ones
         removed: they no longer apply)."""
@@ -213,13 +213,7 @@ class OrderGovernanceStageLog(models.Model):
         # before the new open rows are inserted (one open row per order)
         self.flush_recordset(["date_out"])
         main = self.activity_id.exists()
-        main._governance_done(
-            _(
-                "Moved to %(stage)s by %(user)s.",
-                stage=next_stage.name,
-                user=self.env.user.name,
-            )
-        )
+        main._governance_done()
         others = (
             self.env["mail.activity"]
             .sudo()
@@ -282,19 +276,53 @@ class OrderGovernanceStageLog(models.Model):
             )
             for log in with_user
         ]
-        activities = self._new_activities(values)
+        activities = self._new_activities(values, merge=True)
         for log, activity in zip(with_user, activities, strict=True):
             log.activity_id = activity
 
-    def _new_activities(self, values):
+    def _new_activities(self, values, merge=False):
+        """Create governance activities, one per item of ``values``: at most one
+        open per person and order. With ``merge``, a person who already has one on
+        the order gets it updated (an escalation takes over the consulted to-do)
+        instead of a second one; without, he keeps the one he has. Returns the
+        activity of each item, in order."""
+        Activity = self.env["mail.activity"].sudo()
+        existing = {
+            (activity.res_id, activity.user_id.id): activity
+            for activity in Activity.search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", list({vals["res_id"] for vals in values})),
+                    ("governance_log_id", "!=", False),
+                ]
+            )
+        }
+        fresh, slots = {}, []
+        for vals in values:
+            key = (vals["res_id"], vals["user_id"])
+            current = existing.get(key)
+            if current:
+                if merge:
+                    current.write(
+                        {
+                            name: vals[name]
+                            for name in ("summary", "note", "date_deadline")
+                        }
+                    )
+                slots.append(current)
+            else:
+                fresh.setdefault(key, vals)
+                slots.append(key)
         # quick_update: no assignment e-mail per activity (batches stay cheap); the
         # activity shows in the person's to-do list and chatter at once.
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(mail_activity_quick_update=True)
-            .create(values)
+        created = Activity.with_context(mail_activity_quick_update=True).create(
+            list(fresh.values())
         )
+        created_of = dict(zip(fresh, created, strict=True))
+        return [
+            created_of.get(slot, slot) if isinstance(slot, tuple) else slot
+            for slot in slots
+        ]
 
     def _involve_consulted_and_informed(self):
         handoff = self.env.ref("order_governance.mt_governance_handoff")

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -36,6 +36,39 @@ class ResUsers(models.Model):
                 if managed
                 else Department
             )
+
+    @api.depends_context("governance_show_load")
+    def _compute_display_name(self):
+        """With ``governance_show_load`` in the context (the Reassign wizard), each
+        person's open orders: who can take one more."""
+        super()._compute_display_name()
+        if not self.env.context.get("governance_show_load"):
+            return
+        load = self._governance_open_load()
+        for user in self:
+            user.display_name = self.env._(
+                "%(name)s (%(count)s open)",
+                name=user.display_name,
+                count=load.get(user.id, 0),
+            )
+
+    def _governance_open_load(self, exclude_order_ids=()):
+        """``{user id: open orders he is responsible for}`` in one query."""
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [
+                    ("responsible_user_id", "in", self.ids),
+                    ("governance_stage_id.is_final", "=", False),
+                    ("governance_stage_id.is_cancel", "=", False),
+                    ("id", "not in", list(exclude_order_ids)),
+                ],
+                ["responsible_user_id"],
+                ["__count"],
+            )
+        )
+        return {user.id: count for user, count in groups}
 
     def _governance_clear_access_cache(self):
         """Record rules read departments and managers; their domains are cached per

@@ -260,25 +260,86 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
-    def _governance_action_after_handoff(self):
-        """Executors see only what they are responsible for: once they have handed
-        the orders over, leave the form for the Order Desk instead of reloading a
-        record they may no longer read."""
-        visible = self.search_count([("id", "in", self.ids)])
-        if visible == len(self):
-            return True
-        desk = self.env["ir.actions.act_window"]._for_xml_id(
-            "order_governance.sale_order_action_order_desk"
+    def web_save(self, vals, specification, next_id=None):
+        """A handoff from the web client (a kanban drop, a stage picked on the form)
+        may take the order out of its user's sight. Odoo would then fail the
+        read-back and roll the move back with an Access Error: instead, keep the
+        move, tell the user and answer with what he saw a moment ago."""
+        if not self or next_id or "governance_stage_id" not in vals:
+            return super().web_save(vals, specification, next_id=next_id)
+        self.write(vals)
+        if self._governance_all_visible():
+            return self.with_context(bin_size=True).web_read(specification)
+        self._governance_notify_handed_over()
+        return (
+            self.sudo()
+            .with_context(bin_size=True)
+            .web_read(self._governance_own_fields_spec(specification))
         )
+
+    def _governance_own_fields_spec(self, specification):
+        """``specification`` cut to the order's own fields that the user may read
+        (names of linked records, no lines): what the card he dropped shows."""
+        spec = {}
+        for name, sub in specification.items():
+            field = self._fields.get(name)
+            if not field or not field.is_accessible(self.env):
+                continue
+            if field.type in ("one2many", "many2many"):
+                spec[name] = {"fields": {}} if "fields" in sub else {}
+            elif field.type == "many2one":
+                spec[name] = {"fields": {"display_name": {}}} if "fields" in sub else {}
+            else:
+                spec[name] = sub
+        return spec
+
+    def _governance_all_visible(self):
+        # the record rules read the fields the handoff just wrote: flush them first
+        self.flush_recordset()
+        return self.search_count([("id", "in", self.ids)]) == len(self)
+
+    def _governance_handed_over_message(self):
+        # the user may no longer read the orders: their numbers are what he just saw
+        return self.env._(
+            "Handed over: %s has left your hands and your desk.",
+            ", ".join(self.sudo().mapped("name")),
+        )
+
+    def _governance_notify_handed_over(self):
+        self.env.user._bus_send(
+            "simple_notification",
+            {"type": "success", "message": self._governance_handed_over_message()},
+        )
+
+    def _governance_action_after_handoff(self, in_dialog=False):
+        """Executors see only what they are responsible for: once they have handed
+        the orders over, leave the form for the Order Desk (breadcrumbs cleared: they
+        would lead back to an order he may no longer read) with a notice, instead of
+        reloading a record that would end in an Access Error."""
+        if self._governance_all_visible():
+            return {"type": "ir.actions.act_window_close"} if in_dialog else True
+        desk = self._governance_desk_action()
+        desk["target"] = "main"
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("Handed over: the order has left your hands."),
+                "message": self._governance_handed_over_message(),
                 "next": desk,
             },
         }
+
+    @api.model
+    def _governance_desk_action(self):
+        """The Order Desk as its user needs it: executors and managers land on their
+        departments' orders, officers on everything."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_governance.sale_order_action_order_desk"
+        )
+        if not self.env.user._is_governance_officer():
+            action["context"] = {"search_default_my_department": 1}
+        return action
 
     def _governance_wizard_action(self, model, name, **defaults):
         """Open the wizard ``model`` on these orders."""
@@ -307,10 +368,13 @@ class SaleOrder(models.Model):
 
     def action_governance_reassign(self):
         return self._governance_wizard_action(
-            "order.governance.reassign",
-            _("Reassign"),
-            department_id=self.responsible_department_id[:1].id,
+            "order.governance.reassign", _("Reassign")
         )
+
+    @api.model
+    def action_governance_open_desk(self):
+        """The Order Desk menu: see ``_governance_desk_action``."""
+        return self._governance_desk_action()
 
     def _track_subtype(self, init_values):
         subtype = super()._track_subtype(init_values)

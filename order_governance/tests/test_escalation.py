@@ -30,21 +30,25 @@ class TestEscalation(SlaCase):
         self.watch(at(MONDAY, 15, 45))
         self.assertEqual(self.messages_to(self.prod_manager), reminded + 1)
 
-        manager_tasks = self.activities_of(self.prod_manager)
+        # the Production manager is responsible himself: the breach goes up to the
+        # Operations manager, the next level to the accountable officer
+        manager_tasks = self.activities_of(self.ops_manager)
+        own_tasks = self.activities_of(self.prod_manager)
         officer_messages = self.messages_to(self.officer)
         self.watch(at(MONDAY, 17))
         self.assertEqual(log.escalation_level, 2)
         self.assertTrue(log.sla_breached)
         self.assertEqual(order.sla_status, "breached")
-        self.assertEqual(self.activities_of(self.prod_manager), manager_tasks + 1)
+        self.assertEqual(self.activities_of(self.ops_manager), manager_tasks + 1)
+        self.assertEqual(self.activities_of(self.prod_manager), own_tasks)
         self.assertEqual(self.messages_to(self.officer), officer_messages + 1)
 
-        parent_tasks = self.activities_of(self.ops_manager)
+        officer_tasks = self.activities_of(self.officer)
         self.watch(at(TUESDAY, 17))
         self.assertEqual(log.escalation_level, 3)
-        self.assertEqual(self.activities_of(self.ops_manager), parent_tasks + 1)
+        self.assertEqual(self.activities_of(self.officer), officer_tasks + 1)
         self.watch(at(WEDNESDAY, 9))
-        self.assertEqual(self.activities_of(self.ops_manager), parent_tasks + 1)
+        self.assertEqual(self.activities_of(self.officer), officer_tasks + 1)
         self.assertEqual(log.escalation_level, 3)
 
     def test_people_without_user_are_skipped(self):

@@ -13,5 +13,7 @@ class OrderGovernanceHoldWizard(models.TransientModel):
 
     def action_hold(self):
         self.ensure_one()
-        self.order_ids.governance_hold(self.reason_id, self.note)
-        return {"type": "ir.actions.act_window_close"}
+        # read before the handoff: the orders may leave the user's sight with it
+        orders = self.order_ids
+        orders.governance_hold(self.reason_id, self.note)
+        return orders._governance_action_after_handoff(in_dialog=True)

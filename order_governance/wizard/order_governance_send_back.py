@@ -48,8 +48,7 @@ class OrderGovernanceSendBack(models.TransientModel):
                     self.stage_id.name,
                 )
             )
-        self.order_ids.governance_move(self.stage_id, reason=self.reason)
-        action = self.order_ids._governance_action_after_handoff()
-        if isinstance(action, dict):
-            return action
-        return {"type": "ir.actions.act_window_close"}
+        # read before the handoff: the orders may leave the user's sight with it
+        orders = self.order_ids
+        orders.governance_move(self.stage_id, reason=self.reason)
+        return orders._governance_action_after_handoff(in_dialog=True)

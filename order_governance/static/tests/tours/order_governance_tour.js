@@ -15,6 +15,10 @@ registry.category("web_tour.tours").add("order_governance_tour", {
             trigger: ".o_form_view .o_governance_summary .o_governance_responsible:contains(og_prod_one)",
         },
         {
+            content: "Next Stage is the primary action and says where it goes",
+            trigger: ".o_form_view .o_form_statusbar button.o_governance_next.btn-primary:contains(Next:):contains(Shipping)",
+        },
+        {
             content: "Hand the order over to the next stage",
             trigger: ".o_form_view .o_form_statusbar button.o_governance_next",
             run: "click",

@@ -1,0 +1,52 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """The demo shows the product: late and at-risk orders, rework, a hold and
+    escalations, with deadlines that follow the back-dated stays."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env.ref("order_governance.demo_order_01", raise_if_not_found=False):
+            self.skipTest("installed without demo data")
+        self.orders = self.env["sale.order"].browse(
+            self.env.ref(f"order_governance.demo_order_{n:02d}").id
+            for n in range(1, 25)
+        )
+
+    def test_every_sla_status_shows(self):
+        statuses = set(self.orders.mapped("sla_status"))
+        self.assertLessEqual({"on_track", "at_risk", "breached"}, statuses)
+
+    def test_deadlines_follow_the_backdated_entries(self):
+        Stay = self.env["order.governance.stage.log"]
+        for stay in self.orders.stage_log_ids.filtered("deadline"):
+            self.assertEqual(
+                stay.deadline,
+                Stay._sla_dates(stay.stage_id, stay.company_id, stay.date_in)[0],
+            )
+        closed = self.orders.stage_log_ids.filtered(lambda s: s.date_out and s.deadline)
+        self.assertTrue(closed.filtered("sla_breached"), "every stay on time")
+        self.assertTrue(closed.filtered(lambda s: not s.sla_breached))
+
+    def test_rework_hold_and_escalations(self):
+        self.assertTrue(self.orders.filtered("rework_count"))
+        self.assertTrue(self.orders.filtered("governance_on_hold"))
+        open_stays = self.orders.stage_log_ids.filtered(lambda s: not s.date_out)
+        self.assertTrue(open_stays.filtered(lambda s: s.escalation_level >= 2))
+        escalations = self.env["mail.message"].search_count(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "in", self.orders.ids),
+                ("body", "ilike", "please decide"),
+            ]
+        )
+        self.assertTrue(escalations)
+
+    def test_no_person_has_two_activities_on_an_order(self):
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "sale.order"), ("governance_log_id", "!=", False)]
+        )
+        pairs = [(a.res_id, a.user_id.id) for a in activities]
+        self.assertEqual(len(pairs), len(set(pairs)))
