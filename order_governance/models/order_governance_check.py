@@ -2,6 +2,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+HOW_MET = [
+    ("hand", "Ticked by hand"),
+    ("condition", "Met by itself when the condition holds"),
+]
+
 
 class OrderGovernanceCheck(models.Model):
     _name = "order.governance.check"
@@ -22,9 +27,39 @@ class OrderGovernanceCheck(models.Model):
         "(officers may force the move).",
     )
     domain = fields.Char(
-        help="When set, the check is met by itself when the order matches this "
-        "domain, and cannot be ticked by hand.",
+        string="Condition",
+        help="Empty: someone ticks the check by hand. Set: the check is met by "
+        "itself while the order matches the condition, and nobody ticks it.",
     )
+    is_manual = fields.Boolean(
+        string="Ticked by Hand",
+        compute="_compute_is_manual",
+        help="The check has no condition: someone ticks it by hand.",
+    )
+    how_met = fields.Selection(
+        selection=HOW_MET,
+        string="How It Is Met",
+        compute="_compute_how_met",
+        inverse="_inverse_how_met",
+        readonly=False,
+        help="Ticked by hand, or met by itself while the order matches the "
+        "condition.",
+    )
+
+    # An order's check line is automatic exactly when its check has a domain: the
+    # wording below follows the same test.
+    @api.depends("domain")
+    def _compute_is_manual(self):
+        for check in self:
+            check.is_manual = not check.domain
+
+    @api.depends("domain")
+    def _compute_how_met(self):
+        for check in self:
+            check.how_met = "condition" if check.domain else "hand"
+
+    def _inverse_how_met(self):
+        self.filtered(lambda c: c.how_met == "hand" and c.domain).domain = False
 
     @api.constrains("domain")
     def _check_domain(self):
@@ -39,6 +74,28 @@ class OrderGovernanceCheck(models.Model):
                         error=error,
                     )
                 )
+
+    @api.onchange("how_met")
+    def _onchange_how_met(self):
+        if self.how_met == "hand":
+            self.domain = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._clean_domain(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._clean_domain(vals))
+
+    @api.model
+    def _clean_domain(self, vals):
+        """A condition with no terms ("[]", what the domain editor leaves once its
+        last term is removed) is no condition: the check is ticked by hand, not met
+        by every order."""
+        domain = vals.get("domain")
+        if isinstance(domain, str) and "".join(domain.split()) in ("", "[]"):
+            vals = dict(vals, domain=False)
+        return vals
 
     def _get_domain(self):
         self.ensure_one()

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 
 SALE_EVENTS = [
     ("quotation_sent", "Quotation sent"),
@@ -79,15 +80,15 @@ class OrderGovernanceStage(models.Model):
     calendar_id = fields.Many2one(
         comodel_name="resource.calendar",
         string="Working Calendar",
-        help="Working time in which the SLA is counted; empty: the company's "
-        "working calendar.",
+        help="Working time in which the SLA is counted. Empty: the working hours of "
+        "the order's company.",
     )
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
         default=lambda self: self.env.ref("mail.mail_activity_data_todo", False),
         domain="[('res_model', 'in', (False, 'sale.order'))]",
         help="The activity given to the responsible person when an order enters "
-        "this stage.",
+        "this stage. Empty: a To-Do.",
     )
     check_ids = fields.One2many(
         comodel_name="order.governance.check",
@@ -104,9 +105,23 @@ class OrderGovernanceStage(models.Model):
     sale_event = fields.Selection(
         selection=SALE_EVENTS,
         help="When this event happens on an order, the order moves into this stage "
-        "by itself (never backwards, except into a cancel stage).",
+        "by itself (never backwards, except into a cancel stage). Empty: orders "
+        "come here only when someone moves them (new orders enter the first stage).",
     )
     color = fields.Integer()
+    order_count = fields.Integer(
+        string="Orders",
+        compute="_compute_order_count",
+        groups="sales_team.group_sale_salesman",
+        help="Orders in this stage now, among those you may see.",
+    )
+    rule_count = fields.Integer(
+        string="Rules",
+        compute="_compute_rule_count",
+        groups="order_governance.group_governance_user",
+        help="Active responsibility rules for this stage, those for every stage "
+        "included.",
+    )
 
     @api.constrains("sla_hours")
     def _check_sla_hours(self):
@@ -123,6 +138,46 @@ class OrderGovernanceStage(models.Model):
                     max=MAX_SLA_HOURS,
                 )
             )
+
+    # Counted with the reader's rights in the companies he works in.
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_order_count(self):
+        """One grouped count for all stages, with the user's access rights."""
+        groups = self.env["sale.order"]._read_group(
+            [("governance_stage_id", "in", self._origin.ids)],
+            ["governance_stage_id"],
+            ["__count"],
+        )
+        counts = {stage.id: count for stage, count in groups}
+        for stage in self:
+            stage.order_count = counts.get(stage._origin.id, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_rule_count(self):
+        """Two grouped counts for all stages (rules naming stages, rules for every
+        stage), with the user's access rights; the same rules as
+        ``_governance_rule_domain``."""
+        Rule = self.env["order.governance.rule"]
+        named = Rule._read_group(
+            [("stage_ids", "in", self._origin.ids)],
+            ["stage_ids", "company_id"],
+            ["__count"],
+        )
+        every = Rule._read_group(
+            [("stage_ids", "=", False)], ["company_id"], ["__count"]
+        )
+
+        def fits(stage, company):
+            # A company's stage takes its company's rules and the shared ones; a
+            # shared stage takes every company's.
+            return not stage.company_id or not company or company == stage.company_id
+
+        for stage in self:
+            stage.rule_count = sum(
+                count
+                for rule_stage, company, count in named
+                if rule_stage.id == stage._origin.id and fits(stage, company)
+            ) + sum(count for company, count in every if fits(stage, company))
 
     @api.depends("company_id")
     def _compute_accountable_department_id(self):
@@ -188,3 +243,39 @@ class OrderGovernanceStage(models.Model):
                         dict(SALE_EVENTS)[stage.sale_event],
                     )
                 )
+
+    def action_view_orders(self):
+        """Smart button: the orders in this stage now."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Orders in %s", self.display_name),
+            "res_model": "sale.order",
+            "view_mode": "list,kanban,form",
+            "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            "domain": [("governance_stage_id", "=", self.id)],
+            # A new order enters the first stage, not this one.
+            "context": {"create": False},
+        }
+
+    def action_view_rules(self):
+        """Smart button: the responsibility rules that may apply in this stage."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "order_governance.order_governance_rule_action"
+        )
+        action["name"] = _("Rules for %s", self.display_name)
+        action["domain"] = self._governance_rule_domain()
+        action["context"] = {"default_stage_ids": self.ids}
+        return action
+
+    def _governance_rule_domain(self):
+        """Rules that name this stage or every stage, of its company (or of every
+        company when the stage is shared)."""
+        self.ensure_one()
+        domain = ["|", ("stage_ids", "in", self.ids), ("stage_ids", "=", False)]
+        if self.company_id:
+            domain = expression.AND(
+                [domain, [("company_id", "in", [self.company_id.id, False])]]
+            )
+        return domain

@@ -21,3 +21,4 @@ from . import test_bad_input
 from . import test_desk
 from . import test_activity_hygiene
 from . import test_demo
+from . import test_config_ui
