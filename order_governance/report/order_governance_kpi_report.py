@@ -13,6 +13,12 @@ class OrderGovernanceKpiReport(models.Model):
 
     order_id = fields.Many2one(comodel_name="sale.order", readonly=True)
     stage_id = fields.Many2one(comodel_name="order.governance.stage", readonly=True)
+    is_working_stage = fields.Boolean(
+        string="Working Stage",
+        readonly=True,
+        help="The stage is neither final nor cancel: orders leave it once its work "
+        "is done. Final and cancel stages are left out of the figures by default.",
+    )
     department_id = fields.Many2one(
         comodel_name="hr.department", string="Responsible Department", readonly=True
     )
@@ -32,21 +38,56 @@ class OrderGovernanceKpiReport(models.Model):
     date_in = fields.Datetime(string="Entered", readonly=True)
     date_out = fields.Datetime(string="Left", readonly=True)
     duration_hours = fields.Float(
-        string="Working Hours", readonly=True, aggregator="avg"
+        string="Working Hours",
+        readonly=True,
+        aggregator="avg",
+        help="Hours (h:mm) of the working calendar spent in the stage, holds "
+        "excluded. Empty while the stay is open: averages are over closed stays.",
     )
     elapsed_hours = fields.Float(
-        string="Calendar Hours", readonly=True, aggregator="avg"
+        string="Calendar Hours",
+        readonly=True,
+        aggregator="avg",
+        help="Hours (h:mm) from entry to leave, nights, weekends and holds included. "
+        "Empty while the stay is open.",
     )
-    paused_hours = fields.Float(readonly=True, aggregator="sum")
-    breached_count = fields.Integer(string="Breached", readonly=True, aggregator="sum")
-    rework_count = fields.Integer(string="Rework", readonly=True, aggregator="sum")
-    open_count = fields.Integer(string="Open", readonly=True, aggregator="sum")
+    paused_hours = fields.Float(
+        readonly=True,
+        aggregator="sum",
+        help="Hours (h:mm) the order was on hold during the stay; 0 without hold.",
+    )
+    overdue_hours = fields.Float(
+        string="Overdue By",
+        readonly=True,
+        aggregator="avg",
+        help="Calendar hours (h:mm) from the deadline to the end of a breached stay; "
+        "empty for the other stays.",
+    )
+    breached_count = fields.Integer(
+        string="Breached",
+        readonly=True,
+        aggregator="sum",
+        help="1 for a stay that ended after its deadline.",
+    )
+    rework_count = fields.Integer(
+        string="Rework",
+        readonly=True,
+        aggregator="sum",
+        help="1 for a stay the order was sent back to from a later stage.",
+    )
+    open_count = fields.Integer(
+        string="Open",
+        readonly=True,
+        aggregator="sum",
+        help="1 for a stay in a working stage that the order has not left yet.",
+    )
     on_time_rate = fields.Float(
         string="On Time (%)",
         readonly=True,
         aggregator="avg",
-        help="100 for a closed stay that met its deadline, 0 for one that missed it; "
-        "stays without deadline or still open do not count.",
+        help="100 for a closed stay that met its deadline, 0 for one that missed it, "
+        "averaged: the share of stays on time. Empty, and not counted, for stays "
+        "still open, without deadline, or in a final or cancel stage.",
     )
 
     @property
@@ -70,19 +111,23 @@ class OrderGovernanceKpiReport(models.Model):
                         THEN log.duration_hours END AS duration_hours,
                    CASE WHEN log.date_out IS NOT NULL
                         THEN log.elapsed_hours END AS elapsed_hours,
-                   log.paused_hours AS paused_hours,
+                   COALESCE(log.paused_hours, 0.0) AS paused_hours,
+                   CASE WHEN log.sla_breached AND log.date_out > log.deadline
+                        THEN EXTRACT(EPOCH FROM log.date_out - log.deadline) / 3600.0
+                   END AS overdue_hours,
                    so.owner_department_id AS owner_department_id,
                    so.team_id AS team_id,
                    so.partner_id AS partner_id,
                    CASE WHEN log.sla_breached THEN 1 ELSE 0 END AS breached_count,
                    CASE WHEN log.is_rework THEN 1 ELSE 0 END AS rework_count,
-                   -- open work: a final or cancel stage is never left, not open
-                   CASE WHEN log.date_out IS NULL
-                         AND NOT COALESCE(stage.is_final, FALSE)
-                         AND NOT COALESCE(stage.is_cancel, FALSE)
+                   -- a final or cancel stage is never left in the normal flow:
+                   -- its stays are no open work and have no on-time outcome
+                   kind.working AS is_working_stage,
+                   CASE WHEN log.date_out IS NULL AND kind.working
                         THEN 1 ELSE 0 END AS open_count,
                    CASE
-                       WHEN log.date_out IS NULL OR log.deadline IS NULL THEN NULL
+                       WHEN log.date_out IS NULL OR log.deadline IS NULL
+                         OR NOT kind.working THEN NULL
                        WHEN log.date_out <= log.deadline THEN 100.0
                        ELSE 0.0
                    END AS on_time_rate
@@ -92,7 +137,9 @@ class OrderGovernanceKpiReport(models.Model):
     def _from(self):
         return SQL(
             "FROM %s log JOIN %s so ON so.id = log.order_id"
-            " JOIN %s stage ON stage.id = log.stage_id",
+            " JOIN %s stage ON stage.id = log.stage_id"
+            " CROSS JOIN LATERAL (SELECT NOT COALESCE(stage.is_final, FALSE)"
+            " AND NOT COALESCE(stage.is_cancel, FALSE) AS working) kind",
             SQL.identifier(self.env["order.governance.stage.log"]._table),
             SQL.identifier(self.env["sale.order"]._table),
             SQL.identifier(self.env["order.governance.stage"]._table),

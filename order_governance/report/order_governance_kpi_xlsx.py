@@ -14,22 +14,39 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
     _description = "Order Governance KPI Workbook"
 
     @api.model
-    def generate(self, domain, backlog_domain):
+    def generate(self, domain, backlog_domain, header=()):
         """Bytes of the .xlsx for the stays matching ``domain`` (KPI report) and the
-        backlog matching ``backlog_domain``."""
+        backlog matching ``backlog_domain``. ``header``: (label, text) pairs that
+        say what the workbook covers, written above the summary."""
         output = io.BytesIO()
         # constant_memory: rows are streamed to temporary files, so the Transitions
         # sheet costs no memory per row; every sheet is written top to bottom.
         workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
         styles = self._styles(workbook)
         Report = self.env["order.governance.kpi.report"]
-        by_department = self._figures(Report, domain, "department_id")
-        by_stage = self._figures(Report, domain, "stage_id")
-        by_person = self._figures(Report, domain, "user_id")
+        # the figures are those of the pivot's default filter: final and cancel
+        # stages, which orders never leave, are no work to measure
+        working = [*domain, ("is_working_stage", "=", True)]
+        by_department = self._figures(Report, working, "department_id")
+        by_stage = self._figures(Report, working, "stage_id")
+        by_person = self._figures(Report, working, "user_id")
         backlog = self._backlog(backlog_domain)
         summary = workbook.add_worksheet(_("Summary"))
         stage_sheet = workbook.add_worksheet(_("By stage"))
-        self._write_summary(workbook, summary, styles, by_department, backlog, by_stage)
+        header = [
+            *header,
+            (
+                _("Figures"),
+                _(
+                    "Working stages only: final and cancel stages are left out "
+                    "(Transitions lists every stay)."
+                ),
+            ),
+            (_("Hours"), _("Decimal hours (1.5 = 1 h 30 min).")),
+        ]
+        self._write_summary(
+            workbook, summary, styles, header, by_department, backlog, by_stage
+        )
         self._write_figures(stage_sheet, styles, _("Stage"), by_stage)
         self._write_figures(
             workbook.add_worksheet(_("By person")), styles, _("Responsible"), by_person
@@ -56,7 +73,8 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
                     "valign": "top",
                 }
             ),
-            "hours": workbook.add_format({"num_format": "0.00"}),
+            "hours": workbook.add_format({"num_format": "0.0"}),
+            "label": workbook.add_format({"bold": True}),
             "percent": workbook.add_format({"num_format": "0.0"}),
             "int": workbook.add_format({"num_format": "0"}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
@@ -84,7 +102,8 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
                 "key": key,
                 "count": count,
                 "hours": hours or 0.0,
-                "on_time": on_time,
+                # no stay with an on-time outcome: blank, not 0 %
+                "on_time": None if on_time is False else on_time,
                 "breached": breached,
                 "rework_rate": 100.0 * rework / count if count else 0.0,
             }
@@ -105,7 +124,12 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             sheet.set_column(col, col, width)
             sheet.write(row, col, header, styles["header"])
 
-    def _write_summary(self, workbook, sheet, styles, rows, backlog, by_stage):
+    def _write_summary(self, workbook, sheet, styles, header, rows, backlog, by_stage):
+        sheet.write(0, 0, _("Order Governance KPIs"), styles["title"])
+        for index, (label, text) in enumerate(header, start=1):
+            sheet.write_string(index, 0, label, styles["label"])
+            sheet.write_string(index, 1, text)
+        top = len(header) + 2  # the table's header row, after a blank row
         headers = [
             _("Department"),
             _("Handled stays"),
@@ -116,15 +140,17 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             _("Current backlog"),
             _("Overdue now"),
         ]
-        self._write_header(sheet, styles, 0, headers, [28, 14, 16, 12, 10, 14, 14, 12])
-        sheet.freeze_panes(1, 0)
+        self._write_header(
+            sheet, styles, top, headers, [28, 14, 16, 12, 10, 14, 14, 12]
+        )
+        sheet.freeze_panes(top + 1, 0)
         departments = {row["key"] for row in rows} | set(backlog)
         if not departments:
-            sheet.write(1, 0, _("No data for this period."), styles["text"])
+            sheet.write(top + 1, 0, _("No data for this period."), styles["text"])
             return
         stays = defaultdict(dict, {row["key"]: row for row in rows})
         ordered = sorted(departments, key=lambda d: d.display_name or "")
-        for index, department in enumerate(ordered, start=1):
+        for index, department in enumerate(ordered, start=top + 1):
             row = stays[department]
             count, overdue = backlog.get(department, (0, 0))
             sheet.write(index, 0, department.display_name or _("Unassigned"))
@@ -136,17 +162,19 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             sheet.write_number(index, 5, row.get("rework_rate", 0.0), styles["percent"])
             sheet.write_number(index, 6, count, styles["int"])
             sheet.write_number(index, 7, overdue, styles["int"])
-        last = len(ordered)
-        sheet.autofilter(0, 0, last, len(headers) - 1)
+        first, last = top + 1, top + len(ordered)
+        sheet.autofilter(top, 0, last, len(headers) - 1)
         on_time = workbook.add_chart({"type": "column"})
         on_time.add_series(
             {
                 "name": _("On time (%)"),
-                "categories": [sheet.name, 1, 0, last, 0],
-                "values": [sheet.name, 1, 3, last, 3],
+                "categories": [sheet.name, first, 0, last, 0],
+                "values": [sheet.name, first, 3, last, 3],
             }
         )
         on_time.set_title({"name": _("On-time rate by department")})
+        on_time.set_x_axis({"name": _("Responsible department")})
+        on_time.set_y_axis({"name": _("On time (%)"), "min": 0, "max": 100})
         on_time.set_legend({"none": True})
         sheet.insert_chart(last + 3, 0, on_time)
         if by_stage:
@@ -159,6 +187,9 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
                 }
             )
             hours.set_title({"name": _("Average working hours by stage")})
+            # a bar chart is horizontal: x is the value axis, y the categories
+            hours.set_x_axis({"name": _("Working hours")})
+            hours.set_y_axis({"name": _("Stage")})
             hours.set_legend({"none": True})
             sheet.insert_chart(last + 3, 5, hours)
 
@@ -191,8 +222,10 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             _("Responsible"),
             _("In stage since"),
             _("Age (days)"),
+            _("Deadline"),
+            _("Overdue by (calendar hours)"),
         ]
-        self._write_header(sheet, styles, 0, headers, [16, 20, 24, 22, 18, 10])
+        self._write_header(sheet, styles, 0, headers, [16, 20, 24, 22, 18, 10, 18, 14])
         sheet.freeze_panes(1, 0)
         rows = self.env["order.governance.backlog.report"].search(
             [*backlog_domain, ("overdue_count", "=", 1)], order="date_in"
@@ -205,6 +238,11 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             entered = fields.Datetime.context_timestamp(self, row.date_in)
             sheet.write_datetime(index, 4, entered.replace(tzinfo=None), styles["date"])
             sheet.write_number(index, 5, row.age_days, styles["hours"])
+            deadline = fields.Datetime.context_timestamp(self, row.deadline)
+            sheet.write_datetime(
+                index, 6, deadline.replace(tzinfo=None), styles["date"]
+            )
+            sheet.write_number(index, 7, row.overdue_hours, styles["hours"])
         sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
 
     def _write_transitions(self, sheet, styles, Report, domain):
@@ -218,16 +256,21 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             _("Working hours"),
             _("Calendar hours"),
             _("Paused hours"),
+            _("Overdue by (calendar hours)"),
             _("On time (%)"),
             _("Breached"),
             _("Rework"),
         ]
         self._write_header(
-            sheet, styles, 0, headers, [16, 20, 24, 22, 18, 18, 12, 12, 12, 10, 10, 8]
+            sheet,
+            styles,
+            0,
+            headers,
+            [16, 20, 24, 22, 18, 18, 12, 12, 12, 14, 10, 10, 8],
         )
         sheet.freeze_panes(1, 0)
         names = _NameCache(self.env)
-        formats = [styles[name] for name in ("hours",) * 3 + ("percent", "int", "int")]
+        formats = [styles[name] for name in ("hours",) * 4 + ("percent", "int", "int")]
         index = 0
         for page in self._transition_pages(Report, domain):
             names.prefetch(page)
@@ -318,6 +361,7 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
                     "duration_hours",
                     "elapsed_hours",
                     "paused_hours",
+                    "overdue_hours",
                     "on_time_rate",
                     "breached_count",
                     "rework_count",

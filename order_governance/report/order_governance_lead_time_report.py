@@ -21,22 +21,38 @@ class OrderGovernanceLeadTimeReport(models.Model):
     )
     first_entry = fields.Datetime(readonly=True)
     completed_at = fields.Datetime(
-        string="Completion", readonly=True, help="When the order entered a final stage."
+        string="Completion",
+        readonly=True,
+        help="When the order entered the final stage it is in. Empty while the order "
+        "is not done (an order sent back from a final stage is open again).",
     )
     lead_time_hours = fields.Float(
         string="Lead Time (working hours)",
         readonly=True,
         aggregator="avg",
-        help="Working hours of the stays before completion, holds excluded.",
+        help="Working hours (h:mm) of the stays before completion, holds excluded. "
+        "Empty until the order is done: averages are over done orders.",
     )
     lead_time_elapsed_hours = fields.Float(
-        string="Lead Time (calendar hours)", readonly=True, aggregator="avg"
+        string="Lead Time (calendar hours)",
+        readonly=True,
+        aggregator="avg",
+        help="Hours (h:mm) from the first entry to completion, nights and weekends "
+        "included. Empty until the order is done.",
     )
-    handoff_count = fields.Integer(string="Handoffs", readonly=True, aggregator="sum")
+    handoff_count = fields.Integer(
+        string="Handoffs",
+        readonly=True,
+        aggregator="sum",
+        help="Moves of the order from one stage to another, rework included.",
+    )
     rework_count = fields.Integer(string="Rework", readonly=True, aggregator="sum")
     breached_count = fields.Integer(string="Breaches", readonly=True, aggregator="sum")
     overdue_count = fields.Integer(
-        string="Overdue Now", readonly=True, aggregator="sum"
+        string="Overdue Now",
+        readonly=True,
+        aggregator="sum",
+        help="1 for an order not done whose current stage is past its deadline.",
     )
 
     @property
@@ -46,7 +62,10 @@ class OrderGovernanceLeadTimeReport(models.Model):
             WITH stays AS (
                 SELECT log.order_id,
                        MIN(log.date_in) AS first_entry,
-                       MIN(log.date_in) FILTER (WHERE stage.is_final) AS completed_at,
+                       -- done: the order's open stay is in a final stage
+                       MAX(log.date_in) FILTER (
+                           WHERE log.date_out IS NULL AND stage.is_final
+                       ) AS completed_at,
                        COUNT(*) - 1 AS handoff_count,
                        SUM(CASE WHEN log.is_rework THEN 1 ELSE 0 END) AS rework_count,
                        SUM(CASE WHEN log.sla_breached THEN 1 ELSE 0 END)

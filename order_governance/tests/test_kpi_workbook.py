@@ -1,15 +1,73 @@
 import io
 import zipfile
 from datetime import date, datetime, timedelta
+from xml.etree import ElementTree
 
+from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from .test_kpi_report import KpiCase
+from .test_sla import MONDAY, TUESDAY, at
 
 SHEETS = ["Summary", "By stage", "By person", "Overdue now", "Transitions"]
+TRANSITIONS = [
+    "Order",
+    "Stage",
+    "Department",
+    "Responsible",
+    "Entered",
+    "Left",
+    "Working hours",
+    "Calendar hours",
+    "Paused hours",
+    "Overdue by (calendar hours)",
+    "On time (%)",
+    "Breached",
+    "Rework",
+]
+CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def summary_header(book):
+    """The Summary's block above its table: {label: text}."""
+    header = {}
+    for label, text, *_rest in book["Summary"].iter_rows(min_row=2, values_only=True):
+        if label == "Department":
+            return header
+        if label:
+            header[label] = text
+    raise AssertionError("The Summary has no table")
+
+
+def summary_table(book):
+    """The Summary's table rows, from its header row to the first blank row."""
+    rows = book["Summary"].iter_rows(values_only=True)
+    for row in rows:
+        if row[0] == "Department":
+            break
+    table = []
+    for row in rows:
+        if not row[0]:
+            break
+        table.append(row)
+    return table
+
+
+def axis_titles(data, chart):
+    """{axis tag: its title} of chart number ``chart`` in the .xlsx ``data``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = ElementTree.fromstring(archive.read(f"xl/charts/chart{chart}.xml"))
+    return {
+        axis.tag.removeprefix(CHART): "".join(
+            text.text or "" for text in axis.iter(f"{DRAWING}t")
+        )
+        for tag in ("catAx", "valAx")
+        for axis in root.iter(f"{CHART}{tag}")
+    }
 
 
 @tagged("post_install", "-at_install")
@@ -29,17 +87,14 @@ class TestKpiWorkbook(KpiCase):
         wizard, data = self.export()
         book = load_workbook(io.BytesIO(data))
         self.assertEqual(book.sheetnames, SHEETS)
-        summary = book["Summary"]
-        self.assertEqual(summary["A1"].value, "Department")
-        self.assertEqual(summary.freeze_panes, "A2")
-        rows = {
-            row[0]: row
-            for row in summary.iter_rows(min_row=2, values_only=True)
-            if row[0]
-        }
+        table = summary_table(book)
+        top = len(summary_header(book)) + 3  # title, header block, blank row
+        self.assertEqual(book["Summary"][f"A{top}"].value, "Department")
+        self.assertEqual(book["Summary"].freeze_panes, f"A{top + 1}")
+        rows = {row[0]: row for row in table}
         stays_domain, _backlog = wizard._domains()
         view = self.env["order.governance.kpi.report"]._read_group(
-            stays_domain,
+            [*stays_domain, ("is_working_stage", "=", True)],
             ["department_id"],
             ["__count", "duration_hours:avg", "on_time_rate:avg", "breached_count:sum"],
         )
@@ -65,7 +120,7 @@ class TestKpiWorkbook(KpiCase):
                 for row in book[sheet].iter_rows(min_row=2, values_only=True)
             }
             view = Report._read_group(
-                stays_domain,
+                [*stays_domain, ("is_working_stage", "=", True)],
                 [groupby],
                 [
                     "__count",
@@ -120,7 +175,7 @@ class TestKpiWorkbook(KpiCase):
                 row[4], stay.date_in + timedelta(hours=1), delta=timedelta(seconds=1)
             )
             self.assertAlmostEqual(row[6] or 0.0, stay.duration_hours)  # open: blank
-            self.assertEqual(row[10], stay.breached_count)
+            self.assertEqual(row[11], stay.breached_count)
 
     def test_period_is_in_the_user_time_zone(self):
         """The period's days start at midnight where the user is, like the
@@ -156,8 +211,7 @@ class TestKpiWorkbook(KpiCase):
         self.assertIn("Logistics", self.summary_departments(_data))  # unrestricted
 
     def summary_departments(self, data):
-        summary = load_workbook(io.BytesIO(data))["Summary"]
-        return {row[0] for row in summary.iter_rows(min_row=2, values_only=True)}
+        return {row[0] for row in summary_table(load_workbook(io.BytesIO(data)))}
 
     def test_transitions_and_charts(self):
         """Every stay of the period is listed; the summary carries two charts."""
@@ -169,6 +223,94 @@ class TestKpiWorkbook(KpiCase):
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         self.assertIn("xl/charts/chart1.xml", names)
         self.assertIn("xl/charts/chart2.xml", names)
+
+    def test_summary_says_what_it_covers(self):
+        """Above the summary: period, companies, departments, time zone and when
+        the workbook was made, in that time zone."""
+        wizard, _data = self.export()
+        with freeze_time("2026-11-25 09:30:00"):
+            data = wizard.with_context(tz="Europe/Brussels")._workbook_bytes()
+        book = load_workbook(io.BytesIO(data))
+        self.assertEqual(book["Summary"]["A1"].value, "Order Governance KPIs")
+        header = summary_header(book)
+        self.assertEqual(
+            header["Period"],
+            "2026-11-23 to 2026-11-24 (stays entered in the period)",
+        )
+        self.assertEqual(header["Companies"], "Governed Company")
+        self.assertEqual(header["Departments"], "Every department you may see")
+        self.assertEqual(header["Time zone"], "Europe/Brussels")
+        self.assertEqual(header["Generated at"], "2026-11-25 10:30")  # UTC + 1
+        self.assertIn("final and cancel stages are left out", header["Figures"])
+        wizard.department_ids = self.dep_production | self.dep_logistics
+        header = summary_header(load_workbook(io.BytesIO(wizard._workbook_bytes())))
+        self.assertEqual(header["Departments"], "Logistics, Operations / Production")
+
+    def test_charts_have_axis_titles(self):
+        """Both summary charts name what their axes show."""
+        _wizard, data = self.export()
+        self.assertEqual(
+            axis_titles(data, 1),
+            {"catAx": "Responsible department", "valAx": "On time (%)"},
+        )
+        self.assertEqual(
+            axis_titles(data, 2), {"catAx": "Stage", "valAx": "Working hours"}
+        )
+
+    def test_overdue_by_and_paused_hours_in_transitions(self):
+        """Transitions: the calendar hours past the deadline of a breached stay
+        (and nothing for the others), 0 paused hours without a hold."""
+        _wizard, data = self.export()
+        sheet = load_workbook(io.BytesIO(data))["Transitions"]
+        header, *rows = sheet.iter_rows(values_only=True)
+        self.assertEqual(list(header), TRANSITIONS)
+        overdue = {(row[0], row[1]): row[9] for row in rows if row[9] is not None}
+        # B: due Monday 17:00, left Tuesday 12:00
+        self.assertEqual(overdue, {(self.order_b.name, "Production"): 19.0})
+        self.assertEqual({row[8] for row in rows}, {0})
+        # every hours column in one format: decimal hours, one decimal
+        [late] = [
+            cells
+            for cells in sheet.iter_rows(min_row=2)
+            if cells[0].value == self.order_b.name and cells[1].value == "Production"
+        ]
+        self.assertEqual({cell.number_format for cell in late[6:10]}, {"0.0"})
+
+    def test_overdue_now_says_by_how_much(self):
+        """The Overdue now sheet gives each overdue order's deadline and the
+        calendar hours since."""
+        order = self.enter_production(at(MONDAY, 8))  # due Monday 17:00
+        self.env.flush_all()
+        wizard, _data = self.export()
+        data = wizard.with_context(tz="UTC")._workbook_bytes()
+        sheet = load_workbook(io.BytesIO(data))["Overdue now"]
+        header, *rows = sheet.iter_rows(values_only=True)
+        self.assertEqual(header[6:], ("Deadline", "Overdue by (calendar hours)"))
+        [row] = [row for row in rows if row[0] == order.name]
+        self.assertEqual(row[6], at(MONDAY, 17))
+        since = self.env.cr.now() - at(MONDAY, 17)
+        self.assertAlmostEqual(row[7], since.total_seconds() / 3600, delta=0.1)
+
+    def test_final_stages_out_of_the_figures(self):
+        """A stay in a final stage, even one left late, counts in no figure of
+        the summary, by stage and by person sheets; Transitions still lists it."""
+        self.stage_done.sla_hours = 1
+        with freeze_time(at(MONDAY, 13)):
+            self.put_in(self.order_a, self.stage_done)  # due Monday 14:00
+        with freeze_time(at(TUESDAY, 12)):
+            self.order_a.sudo().governance_move(self.stage_shipping, reason="Reopened")
+        self.env.flush_all()
+        _wizard, data = self.export()
+        book = load_workbook(io.BytesIO(data))
+        by_stage = [row[0] for row in book["By stage"].iter_rows(values_only=True)]
+        self.assertNotIn("Done", by_stage)
+        omc = {row[0]: row for row in summary_table(book)}["Order Management"]
+        # Order Management: C's Confirmed stay only (rework, no deadline)
+        self.assertEqual(omc[1], 1)
+        self.assertIsNone(omc[3])
+        self.assertEqual(omc[4], 0)
+        transitions = book["Transitions"].iter_rows(min_row=2, values_only=True)
+        self.assertIn("Done", {row[1] for row in transitions})
 
     def test_empty_period(self):
         """An empty period still gives a valid workbook that says there is no data."""

@@ -82,8 +82,37 @@ class OrderGovernanceKpiExport(models.TransientModel):
         return (
             self.env["order.governance.kpi.xlsx"]
             .with_context(tz=self._tz_name())
-            .generate(stays, backlog)
+            .generate(stays, backlog, header=self._workbook_header())
         )
+
+    def _workbook_header(self):
+        """What the workbook covers, as (label, text) pairs: period, scope, time
+        zone and when it was made (in that time zone)."""
+        self.ensure_one()
+        tz = self._tz_name()
+        now = pytz.utc.localize(fields.Datetime.now()).astimezone(pytz.timezone(tz))
+        return [
+            (
+                _("Period"),
+                _(
+                    "%(date_from)s to %(date_to)s (stays entered in the period)",
+                    date_from=fields.Date.to_string(self.date_from),
+                    date_to=fields.Date.to_string(self.date_to),
+                ),
+            ),
+            (
+                _("Companies"),
+                ", ".join(sorted(self.company_ids.mapped("name")))
+                or _("Every company you may see"),
+            ),
+            (
+                _("Departments"),
+                ", ".join(sorted(self.department_ids.mapped("display_name")))
+                or _("Every department you may see"),
+            ),
+            (_("Time zone"), tz),
+            (_("Generated at"), now.strftime("%Y-%m-%d %H:%M")),
+        ]
 
     def action_export(self):
         self.ensure_one()
