@@ -18,3 +18,4 @@ from . import test_concurrency
 from . import test_rpc
 from . import test_leaks
 from . import test_bad_input
+from . import test_translation
