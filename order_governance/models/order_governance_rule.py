@@ -186,22 +186,8 @@ class OrderGovernanceRule(models.Model):
         """The member with the fewest open orders under their responsibility; ties go
         to the lowest id. Orders of one batch are spread as they are assigned."""
         self._lock_pointer(preview)
-        counts = (
-            self.env["sale.order"]
-            .sudo()
-            ._read_group(
-                [
-                    ("responsible_user_id", "in", members.ids),
-                    ("governance_stage_id.is_final", "=", False),
-                    ("governance_stage_id.is_cancel", "=", False),
-                    ("id", "not in", orders.ids),
-                ],
-                ["responsible_user_id"],
-                ["__count"],
-            )
-        )
         load = dict.fromkeys(members.ids, 0)
-        load.update({user.id: count for user, count in counts})
+        load.update(members._governance_open_load(exclude_order_ids=orders.ids))
         result = {}
         for order in orders:
             user_id = min(load, key=lambda uid: (load[uid], uid))
