@@ -205,7 +205,7 @@ class TestTranslation(OrderGovernanceCase):
         self.assertEqual(
             buttons,
             {
-                "action_governance_next": "下一阶段",
+                "action_governance_next": None,  # "Next:" and the stage's name
                 "action_governance_send_back": "退回",
                 "action_governance_hold": "暂停",
                 "governance_resume": "恢复",
@@ -213,6 +213,8 @@ class TestTranslation(OrderGovernanceCase):
             },
         )
         self.assertEqual(arch.xpath("//page[@name='governance']/@string"), ["管控"])
+        next_button = arch.xpath("//button[@name='action_governance_next']")[0]
+        self.assertIn("下一步", "".join(next_button.itertext()))
 
     def test_order_desk_kanban(self):
         """The Order Desk: its name, its columns (the stages) and its cards'
