@@ -14,6 +14,8 @@ SLA_STATUSES = [
     ("at_risk", "At Risk"),
     ("breached", "Breached"),
 ]
+# Odoo's kanban colour indexes: red, orange, green.
+SLA_COLORS = {"breached": 1, "at_risk": 2, "on_track": 10}
 # Written by the engine only; ``governance_stage_id`` is also writable by users,
 # through the same checks as the buttons.
 GOVERNED_FIELDS = frozenset(
@@ -125,6 +127,11 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         compute="_compute_governance_due_label",
         help="The stage deadline as people say it: due in 3 h, 2 days late.",
     )
+    governance_sla_color = fields.Integer(
+        string="SLA Colour",
+        compute="_compute_governance_sla_color",
+        help="The kanban colour of the SLA status: green, orange, red.",
+    )
     governance_next_stage_name = fields.Char(
         string="Next Stage Name",
         compute="_compute_governance_next_stage_name",
@@ -204,6 +211,11 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             return self.env._("%s h", hours)
         days = int(seconds // 86400)
         return self.env._("1 day") if days == 1 else self.env._("%s days", days)
+
+    @api.depends("sla_status")
+    def _compute_governance_sla_color(self):
+        for order in self:
+            order.governance_sla_color = SLA_COLORS.get(order.sla_status, 0)
 
     @api.depends("governance_stage_id", "company_id")
     def _compute_governance_next_stage_name(self):

@@ -94,6 +94,11 @@ class TestDesk(OrderGovernanceCase):
         self.assertEqual(bar.get("field"), "sla_status")
         self.assertEqual(bar.get("sum_field"), "amount_total")
         self.assertIn("breached", bar.get("colors"))
+        self.assertEqual(arch.get("highlight_color"), "governance_sla_color")
+        order = self.create_order()
+        for status, color in (("breached", 1), ("at_risk", 2), ("on_track", 10)):
+            order.sudo().write({"sla_status": status})
+            self.assertEqual(order.governance_sla_color, color)
 
 
 @tagged("post_install", "-at_install")

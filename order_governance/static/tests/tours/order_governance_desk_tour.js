@@ -57,7 +57,7 @@ registry.category("web_tour.tours").add("order_governance_desk_card_tour", {
     steps: () => [
         {
             content: "The late order's card is red and says how late it is",
-            trigger: ".o_kanban_record.oe_kanban_card_danger:contains(Tour Late Customer) .o_governance_due:contains(late)",
+            trigger: ".o_kanban_record.oe_kanban_card_danger.o_kanban_color_1:contains(Tour Late Customer) .o_governance_due:contains(late)",
         },
         {
             content: "It shows who is responsible",
@@ -65,7 +65,7 @@ registry.category("web_tour.tours").add("order_governance_desk_card_tour", {
         },
         {
             content: "The order on track is green and due later",
-            trigger: ".o_kanban_record.oe_kanban_card_success:contains(Tour Calm Customer) .o_governance_due:contains(due in)",
+            trigger: ".o_kanban_record.oe_kanban_card_success.o_kanban_color_10:contains(Tour Calm Customer) .o_governance_due:contains(due in)",
         },
         {
             content: "The held order says so",
