@@ -17,6 +17,7 @@ class OrderGovernanceReassign(models.TransientModel):
         compute="_compute_department_id",
         store=True,
         readonly=False,
+        precompute=True,
         domain="[('id', 'in', allowed_department_ids)]",
     )
     user_id = fields.Many2one(
@@ -25,6 +26,7 @@ class OrderGovernanceReassign(models.TransientModel):
         compute="_compute_user_id",
         store=True,
         readonly=False,
+        precompute=True,
         domain="[('id', 'in', member_user_ids)]",
         help="Each person shows how many open orders he is responsible for. Leave "
         "empty to leave the stage to the department as a whole.",
