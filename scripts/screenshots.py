@@ -583,16 +583,18 @@ def run(server, args, langs):
     try:
         prepare_database(server, config, args.database, langs, reuse=not created)
         with odoo_server(config, args.database, port, log_path) as base_url:
-            browser = Browser()
-            try:
-                odoo = Odoo(base_url, args.database)
-                for lang in ["en_US", *langs]:
-                    dev.say(f"Screenshots in {lang}")
+            odoo = Odoo(base_url, args.database)
+            for lang in ["en_US", *langs]:
+                dev.say(f"Screenshots in {lang}")
+                # a browser of its own per language: the web client caches the
+                # translations it loaded, a later page would keep the first language
+                browser = Browser()
+                try:
                     take_screenshots(odoo, browser, base_url, lang)
-                odoo.login()
-                odoo.call("res.users", "write", [odoo.uid], {"lang": "en_US"})
-            finally:
-                browser.close()
+                finally:
+                    browser.close()
+            odoo.login()
+            odoo.call("res.users", "write", [odoo.uid], {"lang": "en_US"})
     finally:
         if created and not args.keep:
             dev.say(f"Dropping database {args.database}")

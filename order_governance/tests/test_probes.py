@@ -359,6 +359,8 @@ class TestReviewProbes(OrderGovernanceCase):
                 {
                     "order_ids": [Command.set(order.ids)],
                     "department_id": self.dep_production.id,
+                    # the wizard starts from the current person: the manager clears it
+                    "user_id": False,
                 }
             )
         )

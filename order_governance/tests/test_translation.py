@@ -186,14 +186,14 @@ class TestTranslation(OrderGovernanceCase):
             [f"{MODULE}.sale_order_view_form"],
         )
         for english in (
-            "Next Stage",
+            "Next:",
             "Send Back",
             "Put on Hold",
             "Resume",
             "Reassign",
             "Governance",
             "Stage History",
-            "Due",
+            "Due:",
         ):
             self.assertIn(english, checked)
         arch = etree.fromstring(chinese["views"]["form"]["arch"])
@@ -460,12 +460,20 @@ class TestTranslation(OrderGovernanceCase):
             f"{missing}",
         )
         placeholder = r"%(?:\([a-z_]+\))?[sdrf%]|\{[^}]*\}|</?[a-z][^>]*>"
+        # an inline tag's title is text for people: it is translated too
+        title = r'title="[^"]*"'
         for entry in template:
             translated = by_id[entry.msgctxt, entry.msgid].msgstr
             with self.subTest(msgid=entry.msgid):
                 self.assertEqual(
-                    sorted(re.findall(placeholder, translated)),
-                    sorted(re.findall(placeholder, entry.msgid)),
+                    sorted(
+                        re.sub(title, 'title=""', found)
+                        for found in re.findall(placeholder, translated)
+                    ),
+                    sorted(
+                        re.sub(title, 'title=""', found)
+                        for found in re.findall(placeholder, entry.msgid)
+                    ),
                 )
                 self.assertEqual(translated.count("\n"), entry.msgid.count("\n"))
                 self.assertEqual(translated[:1].isspace(), entry.msgid[:1].isspace())
