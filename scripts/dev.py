@@ -842,6 +842,7 @@ def run_compat_suites(server, modules):
         return code, failed, flaky, time.perf_counter() - start
     finally:
         drop_database(server, dbname)
+        shutil.rmtree(LOCAL / "odoo-data" / "filestore" / dbname, ignore_errors=True)
         config.unlink(missing_ok=True)
 
 
