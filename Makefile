@@ -1,12 +1,15 @@
 # The project's two commands (see README.md). Everything else is in scripts/dev.py.
 PYTHON ?= python3
 
-.PHONY: run test lint pot benchmark benchmark-install screenshots
+.PHONY: run test lint pot benchmark benchmark-install screenshots compat
 run:  ## Serve Odoo with the module and demo data on http://localhost:8069
 	$(PYTHON) scripts/dev.py run
 
 test:  ## Lint, then install the module in a fresh database and run its tests
 	$(PYTHON) scripts/dev.py test
+
+compat:  ## Odoo's own sale tests with the addons installed, against scripts/compat_baseline.txt
+	$(PYTHON) scripts/dev.py compat $(if $(filter 1,$(BASELINE)),--baseline)
 
 lint:  ## ruff and pylint-odoo only
 	$(PYTHON) scripts/dev.py lint

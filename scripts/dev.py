@@ -757,6 +757,177 @@ def cmd_benchmark_install(args):
             config.unlink(missing_ok=True)
 
 
+# Odoo's own test suites that `make compat` runs with the project's addons installed,
+# and the failures the same Odoo has without them.
+COMPAT_SUITES = ("sale", "sale_management")
+COMPAT_BASELINE = ROOT / "scripts" / "compat_baseline.txt"
+
+
+def project_addons():
+    """The repository's addons: the directories at its root with a __manifest__.py."""
+    return sorted(path.parent.name for path in ROOT.glob("*/__manifest__.py"))
+
+
+def odoo_addon_dir(name):
+    for path in odoo_addons_paths():
+        if (Path(path) / name / "__manifest__.py").is_file():
+            return Path(path) / name
+    raise SetupError(f"Odoo's addon {name} is not in Odoo's addons path.")
+
+
+def minutes(seconds):
+    return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
+
+
+def compat_pytest(config, dbname, rootdir, targets):
+    """Run pytest on ``targets``; returns (its exit code, the failed node ids)."""
+    failures = LOCAL / f"compat-failures-{os.getpid()}.txt"
+    failures.unlink(missing_ok=True)
+    env = dict(
+        os.environ,
+        OG_COMPAT_FAILURES=str(failures),
+        PYTHONPATH=os.pathsep.join(
+            filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")])
+        ),
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "compat_failures",
+        f"--rootdir={rootdir}",
+        f"--odoo-config={config}",
+        f"--odoo-database={dbname}",
+        "--odoo-http",
+        *map(str, targets),
+    ]
+    try:
+        result = subprocess.run(cmd, cwd=ROOT, env=env, check=False)
+        failed = failures.read_text().splitlines() if failures.exists() else []
+        return result.returncode, failed
+    finally:
+        failures.unlink(missing_ok=True)
+
+
+def run_compat_suites(server, modules):
+    """Install ``modules`` with demo data in a fresh database, run Odoo's own suites
+    on it (browser tours included) and drop it. Returns pytest's exit code, the tests
+    that failed twice, those that failed once then passed (node ids relative to
+    Odoo's addons directory) and the seconds it took."""
+    suites = [odoo_addon_dir(name) / "tests" for name in COMPAT_SUITES]
+    rootdir = os.path.commonpath([suite.parent.parent for suite in suites])
+    dbname = f"og_compat_{os.getpid()}"
+    config = write_config(
+        server, f"odoo-compat-{os.getpid()}.conf", http_port=free_port()
+    )
+    start = time.perf_counter()
+    try:
+        say(f"Installing {', '.join(modules)} with demo data in a fresh database")
+        install_module(config, dbname, modules=",".join(modules))
+        say(f"Running Odoo's own tests of {', '.join(COMPAT_SUITES)}")
+        code, failed = compat_pytest(config, dbname, rootdir, suites)
+        again = []
+        if code == 1 and failed:
+            # Browser tours time out on a busy machine: a failure counts when it
+            # happens twice.
+            say(f"Running the {len(failed)} failed tests once more")
+            code, again = compat_pytest(
+                config, dbname, rootdir, [f"{rootdir}/{nodeid}" for nodeid in failed]
+            )
+        flaky = [nodeid for nodeid in failed if nodeid not in again]
+        failed = [nodeid for nodeid in failed if nodeid in again]
+        return code, failed, flaky, time.perf_counter() - start
+    finally:
+        drop_database(server, dbname)
+        shutil.rmtree(LOCAL / "odoo-data" / "filestore" / dbname, ignore_errors=True)
+        config.unlink(missing_ok=True)
+
+
+def read_baseline():
+    if not COMPAT_BASELINE.exists():
+        raise SetupError(
+            f"{COMPAT_BASELINE.relative_to(ROOT)} is missing: measure it with "
+            "`make compat BASELINE=1`."
+        )
+    lines = COMPAT_BASELINE.read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and line[0] != "#"]
+
+
+def write_baseline(failed, flaky, seconds):
+    import odoo.release
+
+    header = [
+        f"# Odoo's own {' and '.join(COMPAT_SUITES)} tests that fail WITHOUT the "
+        "project's addons:",
+        "# `make compat` runs them with the addons installed and fails on any other "
+        "failure.",
+        f"# Measured on Odoo {odoo.release.version} ({odoo_addons_paths()[0]}), "
+        f"{time.strftime('%Y-%m-%d')}, in {minutes(seconds)}.",
+        "# Refresh: `make compat BASELINE=1` (runs the suites without the addons and "
+        "rewrites this file).",
+        "# One pytest node id a line, relative to Odoo's addons directory; a test "
+        "failed when it failed twice.",
+        *(f"# Failed once, then passed: {nodeid}" for nodeid in flaky),
+    ]
+    COMPAT_BASELINE.write_text("\n".join([*header, *failed]) + "\n")
+
+
+def show(title, nodeids):
+    say(f"{title}: {len(nodeids)}")
+    for nodeid in nodeids:
+        print(f"    {nodeid}", flush=True)
+
+
+def cmd_compat(args):
+    """Odoo's own sale and sale_management tests with the project's addons installed,
+    compared with their failures without them (scripts/compat_baseline.txt)."""
+    prepare("requirements-test.txt")
+    ensure_chromium()
+    baseline = [] if args.baseline else read_baseline()
+    modules = [*COMPAT_SUITES, *([] if args.baseline else project_addons())]
+    with postgres_server() as server:
+        code, failed, flaky, seconds = run_compat_suites(server, modules)
+    if code not in (0, 1):
+        say(f"pytest ended with exit code {code} (see above): no verdict.")
+        return code
+    if code and not failed:
+        say("pytest reports failures but none was recorded (see above).")
+        return 1
+    suites = ", ".join(COMPAT_SUITES)
+    print()
+    show("Failed once, then passed when run again (not counted)", flaky)
+    if args.baseline:
+        write_baseline(failed, flaky, seconds)
+        show(f"Failures of Odoo's {suites} tests without the project's addons", failed)
+        say(f"Wrote {COMPAT_BASELINE.relative_to(ROOT)} ({minutes(seconds)}).")
+        return 0
+    new = [nodeid for nodeid in failed if nodeid not in baseline]
+    show(
+        "Known failures (this Odoo fails them without the project's addons)",
+        [nodeid for nodeid in failed if nodeid in baseline],
+    )
+    show(
+        "Baseline failures that pass now (just reported)",
+        [nodeid for nodeid in baseline if nodeid not in failed + flaky],
+    )
+    show("NEW failures, caused by the project's addons", new)
+    addons = ", ".join(project_addons())
+    if new:
+        say(
+            f"FAIL: installing {addons} breaks Odoo's own {suites} tests above "
+            f"({minutes(seconds)})."
+        )
+        return 1
+    say(
+        f"OK: installing {addons} breaks none of Odoo's own {suites} tests "
+        f"({minutes(seconds)})."
+    )
+    return 0
+
+
 def cmd_check_db(_args):
     """Only connect to the PostgreSQL server the commands would use."""
     with postgres_server() as server:
@@ -796,6 +967,16 @@ def main(argv=None):
         "benchmark-install", help="install the module on a database of N orders"
     )
     bench_install.add_argument("--orders", type=int, default=20000)
+    compat = sub.add_parser(
+        "compat",
+        help="Odoo's own sale and sale_management tests with the project's addons",
+    )
+    compat.add_argument(
+        "--baseline",
+        action="store_true",
+        help="run them without the project's addons and rewrite "
+        "scripts/compat_baseline.txt",
+    )
     args = parser.parse_args(argv)
     commands = {
         "run": cmd_run,
@@ -805,6 +986,7 @@ def main(argv=None):
         "pot": cmd_pot,
         "benchmark": cmd_benchmark,
         "benchmark-install": cmd_benchmark_install,
+        "compat": cmd_compat,
     }
     try:
         return commands[args.command](args)
