@@ -156,3 +156,29 @@ class TestChatter(SlaCase):
         self.assertIn(f"{order.name} is 17 h past its Production deadline", bodies)
         self.assertIn(f"{self.prod_manager.name} is responsible", bodies)
         self.assertIn(f"{self.ops_manager.name}, please decide", bodies)
+
+    def test_handoff_writes_one_message_per_order_in_bounded_queries(self):
+        """Moving 20 orders writes 20 handoff messages (no extra activity notes);
+        the move costs what moving 5 costs, plus a small constant."""
+        self.stage_shipping.consulted_department_ids = [Command.set(self.dep_omc.ids)]
+        few = self.put_in(self.create_orders(5), self.stage_production)
+        many = self.put_in(self.create_orders(20), self.stage_production)
+        self.flush_tracking()
+        counts = {}
+        for orders in (few, many):
+            before_messages = self.env["mail.message"].search_count(
+                [("model", "=", "sale.order"), ("res_id", "in", orders.ids)]
+            )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            orders.with_user(self.officer).action_governance_next()
+            self.env.flush_all()
+            counts[len(orders)] = self.env.cr.sql_log_count - before
+            # the messages themselves are Odoo's tracking, written at commit
+            self.flush_tracking()
+            after_messages = self.env["mail.message"].search_count(
+                [("model", "=", "sale.order"), ("res_id", "in", orders.ids)]
+            )
+            self.assertEqual(after_messages - before_messages, len(orders))
+        self.assertLessEqual(counts[20], counts[5] + 5, counts)
