@@ -297,6 +297,7 @@ class OrderGovernanceStageLog(models.Model):
                 ]
             )
         }
+        self._follow_handoffs_only(values)
         fresh, slots = {}, []
         for vals in values:
             key = (vals["res_id"], vals["user_id"])
@@ -324,9 +325,30 @@ class OrderGovernanceStageLog(models.Model):
             for slot in slots
         ]
 
+    @api.model
+    def _follow_handoffs_only(self, values):
+        """People given a governance activity follow the order for its handoffs.
+        Done before Odoo subscribes them with the default subtypes, which would send
+        them every e-mail of the order's customer; existing followers keep theirs."""
+        handoff = self.env.ref("order_governance.mt_governance_handoff").id
+        orders_of = {}
+        for vals in values:
+            orders_of.setdefault(vals["user_id"], set()).add(vals["res_id"])
+        users = self.env["res.users"].sudo().browse(list(orders_of))
+        for user in users:
+            self.env["mail.followers"].sudo()._insert_followers(
+                "sale.order",
+                list(orders_of[user.id]),
+                user.partner_id.ids,
+                subtypes={user.partner_id.id: [handoff]},
+                check_existing=True,
+                existing_policy="skip",
+            )
+
     def _involve_consulted_and_informed(self):
-        handoff = self.env.ref("order_governance.mt_governance_handoff")
-        subtypes = [handoff.id, self.env.ref("mail.mt_comment").id]
+        # handoffs only: with Discussions they would get every e-mail the order's
+        # customer gets (Odoo's quotation e-mail goes to the Discussions followers)
+        subtypes = [self.env.ref("order_governance.mt_governance_handoff").id]
         consult_values = []
         todo = self._todo_type()
         for stage, logs in self.grouped("stage_id").items():

@@ -117,6 +117,23 @@ class TestActivityHygiene(SlaCase):
         self.assertEqual(mine, self.open_logs(order).activity_id)
         self.assert_one_per_person(order)
 
+    def test_people_with_activities_follow_handoffs_only(self):
+        """The people the governance gives an activity follow the order's handoffs,
+        not its discussions: the customer's e-mails do not go to them. Someone who
+        already followed keeps what he chose."""
+        order = self.create_order()
+        comment = self.env.ref("mail.mt_comment")
+        order.message_subscribe(self.officer.partner_id.ids, subtype_ids=comment.ids)
+        self.put_in(order, self.stage_production)
+        handoff = self.env.ref("order_governance.mt_governance_handoff")
+        follower_of = {f.partner_id: f.subtype_ids for f in order.message_follower_ids}
+        self.assertEqual(follower_of[self.prod_manager.partner_id], handoff)
+        self.assertEqual(follower_of[self.ops_manager.partner_id], handoff)
+        self.assertIn(comment, follower_of[self.officer.partner_id])
+        message = order.message_post(body="Quotation", subtype_xmlid="mail.mt_comment")
+        self.assertNotIn(self.prod_manager.partner_id, message.notified_partner_ids)
+        self.assertIn(self.officer.partner_id, message.notified_partner_ids)
+
 
 @tagged("post_install", "-at_install")
 class TestChatter(SlaCase):
