@@ -338,9 +338,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     def action_governance_next(self):
         """Move every order to the next stage by sequence."""
-        next_stages = self._governance_next_stages()
-        for stage, orders in self._governance_group_by_stage(next_stages).items():
-            orders._governance_transition(stage)
+        self._governance_next_stages()  # a clear error for an order without one
+        groups = defaultdict(list)
+        for order_id, path in self._governance_next_paths().items():
+            groups[tuple(path)].append(order_id)
+        for path, ids in groups.items():
+            self.browse(ids)._governance_transition(path[-1], passed_over=path[:-1])
         return self._governance_action_after_handoff()
 
     def _governance_action_after_handoff(self, in_dialog=False):
@@ -516,7 +519,13 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     # The move path
     # ------------------------------------------------------------------
     def _governance_transition(
-        self, stage, reason=None, system=False, forced=False, as_of_install=False
+        self,
+        stage,
+        reason=None,
+        system=False,
+        forced=False,
+        as_of_install=False,
+        passed_over=(),
     ):
         """The one path of every move: checks, close the open stay, resolve the next
         responsible, open a new stay, update the orders, log a message.
@@ -565,7 +574,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             stage, resolution, now, reason, rework, forced, as_of_install
         )
         if not as_of_install:
-            orders._governance_log_message(stage, reason)
+            orders._governance_log_message(stage, reason, passed_over)
         orders._governance_write_current(stage, resolution, now, stays, as_of_install)
         stays._on_entry(as_of_install)
         orders._governance_after_transition(stage)
@@ -808,13 +817,18 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             ]
         )
 
-    def _governance_log_message(self, stage, reason):
+    def _governance_log_message(self, stage, reason, passed_over=()):
         """The handoff note, attached to the tracking message of the move."""
         body = Markup("<p>%s</p>") % _(
             "Moved to %(stage)s by %(user)s.",
             stage=stage.name,
             user=self.env.user.name,
         )
+        if passed_over:
+            body += Markup("<p>%s</p>") % _(
+                "Passed over (does not apply to this order): %s",
+                ", ".join(s.name for s in passed_over),
+            )
         if reason:
             body += Markup("<p>%s</p>") % _("Reason: %s", reason)
         self._track_set_log_message(body)
@@ -874,14 +888,6 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             )
         self._governance_engine().write({"governance_on_hold": False})
 
-    @api.model
-    def _governance_group_by_stage(self, stage_of):
-        """``{order id: stage}`` -> ``{stage: orders}``."""
-        ids_of = defaultdict(list)
-        for order_id, stage in stage_of.items():
-            ids_of[stage].append(order_id)
-        return {stage: self.browse(ids) for stage, ids in ids_of.items()}
-
     def _governance_stages_of(self, companies):
         """Active stages usable by ``companies``, in flow order."""
         return (
@@ -892,16 +898,33 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         )
 
     def _governance_next_stage_map(self):
-        """``{order id: its next stage by sequence, or False}`` (cancel stages are
-        never next; final and cancel stages have no next)."""
+        """``{order id: its next stage by sequence that applies to it, or False}``
+        (cancel stages are never next; final and cancel stages have no next)."""
+        return {
+            order_id: path[-1] if path else False
+            for order_id, path in self._governance_next_paths().items()
+        }
+
+    def _governance_next_paths(self):
+        """``{order id: [stages passed over..., next stage]}``: the stages after the
+        current one up to the first that applies to the order (empty: none)."""
         stages = self._governance_stages_of(self.company_id).filtered(
             lambda s: not s.is_cancel
         )
+        applies = {}
+
+        def applies_to(stage, order):
+            if not stage.applicability_domain:
+                return True
+            if stage.id not in applies:  # one query per stage, for all the orders
+                applies[stage.id] = set(stage._governance_applicable_to(self).ids)
+            return order.id in applies[stage.id]
+
         result = {}
         for order in self:
             current = order.governance_stage_id
+            result[order.id] = []
             if current.is_final or current.is_cancel:
-                result[order.id] = False
                 continue
             candidates = stages.filtered(
                 lambda s, o=order, c=current: (
@@ -909,7 +932,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 )
                 and (not c or (s.sequence, s.id) > (c.sequence, c.id))
             )
-            result[order.id] = candidates[:1].with_env(self.env) or False
+            path = []
+            for stage in candidates:
+                path.append(stage.with_env(self.env))
+                if applies_to(stage, order):
+                    result[order.id] = path
+                    break
         return result
 
     def _governance_next_stages(self):

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
+from odoo.tools.safe_eval import safe_eval
 
 SALE_EVENTS = [
     ("quotation_sent", "Quotation sent"),
@@ -102,6 +103,12 @@ class OrderGovernanceStage(models.Model):
         help="How the work of this stage is done; shown on the order while it is "
         "in this stage.",
     )
+    applicability_domain = fields.Char(
+        string="Applies To",
+        help="Orders this stage applies to (a domain on the order). Empty: every "
+        "order. Orders it does not apply to pass over it: Next Stage goes to the next "
+        "stage that applies, and the handoff's message names the stages passed over.",
+    )
     sale_event = fields.Selection(
         selection=SALE_EVENTS,
         help="When this event happens on an order, the order moves into this stage "
@@ -122,6 +129,34 @@ class OrderGovernanceStage(models.Model):
         help="Active responsibility rules for this stage, those for every stage "
         "included.",
     )
+
+    @api.constrains("applicability_domain")
+    def _check_applicability_domain(self):
+        Rule = self.env["order.governance.rule"]
+        for stage in self.filtered("applicability_domain"):
+            error = Rule._order_domain_error(stage.applicability_domain)
+            if error:
+                raise ValidationError(
+                    _(
+                        "The orders stage %(stage)s applies to are not a valid "
+                        "domain: %(error)s",
+                        stage=stage.name,
+                        error=error,
+                    )
+                )
+
+    def _governance_applicable_to(self, orders):
+        """The orders of ``orders`` this stage applies to: one query, whatever the
+        user may read (the flow is the same for everyone)."""
+        self.ensure_one()
+        if not self.applicability_domain:
+            return orders
+        found = (
+            orders.sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", orders.ids), *safe_eval(self.applicability_domain)])
+        )
+        return orders.browse(found.ids)
 
     @api.constrains("sla_hours")
     def _check_sla_hours(self):

@@ -23,3 +23,4 @@ from . import test_activity_hygiene
 from . import test_demo
 from . import test_config_ui
 from . import test_translation
+from . import test_applicability

@@ -50,3 +50,25 @@ class TestDemoData(TransactionCase):
         )
         pairs = [(a.res_id, a.user_id.id) for a in activities]
         self.assertEqual(len(pairs), len(set(pairs)))
+
+    def test_a_service_order_passes_over_shipping(self):
+        """The demo's Shipping applies to goods: a service order goes from
+        Production to Invoicing & Collection."""
+        service = self.env["product.product"].create(
+            {"name": "Installation", "type": "service", "list_price": 50}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.env.ref("base.res_partner_2").id,
+                "order_line": [(0, 0, {"product_id": service.id})],
+            }
+        )
+        production = self.env.ref("order_governance.stage_production")
+        order.governance_move(production, reason="demo check")
+        order.governance_check_line_ids.filtered(
+            lambda line: not line.automatic and not line.done
+        ).action_tick()
+        order.action_governance_next()
+        self.assertEqual(
+            order.governance_stage_id, self.env.ref("order_governance.stage_invoicing")
+        )
