@@ -338,9 +338,8 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     def action_governance_next(self):
         """Move every order to the next stage by sequence."""
-        self._governance_next_stages()  # a clear error for an order without one
         groups = defaultdict(list)
-        for order_id, path in self._governance_next_paths().items():
+        for order_id, path in self._governance_next_stages().items():
             groups[tuple(path)].append(order_id)
         for path, ids in groups.items():
             self.browse(ids)._governance_transition(path[-1], passed_over=path[:-1])
@@ -941,9 +940,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         return result
 
     def _governance_next_stages(self):
-        """``{order id: next stage}``, or a UserError naming the order that has
-        none."""
-        next_of = self._governance_next_stage_map()
+        """``{order id: [stages passed over..., next stage]}``, or a UserError
+        naming the order that has none."""
+        next_of = self._governance_next_paths()
         for order in self:
             if next_of[order.id]:
                 continue

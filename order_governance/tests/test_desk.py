@@ -236,3 +236,52 @@ class TestReassignWizard(OrderGovernanceCase):
             names[self.prod_worker2.id], f"{self.prod_worker2.name} (0 open)"
         )
         self.assertEqual(self.prod_worker1.display_name, self.prod_worker1.name)
+
+
+@tagged("post_install", "-at_install")
+class TestDeskAttacks(OrderGovernanceCase):
+    """What an executor can send over RPC through the new entry points."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.give_production_to(cls.prod_worker1)
+
+    def test_web_save_of_an_order_he_cannot_see(self):
+        """Another department's order: the save is refused, the order stays."""
+        order = self.put_in(self.create_order(), self.stage_shipping)
+        with self.assertRaises(AccessError):
+            order.with_user(self.prod_worker1).web_save(
+                {"governance_stage_id": self.stage_done.id}, {"name": {}}
+            )
+        self.assertEqual(order.governance_stage_id, self.stage_shipping)
+
+    def test_web_save_cannot_carry_governed_fields(self):
+        """A drop that also sends the responsible person is refused as a whole."""
+        order = self.put_in(self.create_order(), self.stage_production)
+        with self.assertRaises(UserError):
+            order.with_user(self.prod_worker1).web_save(
+                {
+                    "governance_stage_id": self.stage_shipping.id,
+                    "responsible_user_id": self.prod_worker1.id,
+                },
+                {"name": {}},
+            )
+        self.assertEqual(order.governance_stage_id, self.stage_production)
+
+    def test_web_save_reply_keeps_field_groups(self):
+        """The reply of a drop out of sight reads no field the user may not read."""
+        order = self.put_in(self.create_order(), self.stage_production)
+        spec = {"name": {}, "__bogus": {}, "access_token": {}}
+        protected = {
+            name
+            for name, field in order._fields.items()
+            if field.groups
+            and not field.is_accessible(order.with_user(self.prod_worker1).env)
+        }
+        spec.update(dict.fromkeys(list(protected)[:3], {}))
+        result = order.with_user(self.prod_worker1).web_save(
+            {"governance_stage_id": self.stage_shipping.id}, spec
+        )
+        self.assertFalse(protected & set(result[0]))
+        self.assertNotIn("__bogus", result[0])
