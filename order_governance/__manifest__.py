@@ -21,6 +21,7 @@
         "views/order_governance_rule_views.xml",
         "views/order_governance_stage_log_views.xml",
         "views/order_governance_hold_reason_views.xml",
+        "views/sale_order_execution_templates.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/digest_digest_views.xml",

@@ -29,6 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 MODULE = "order_governance"
+# The core and its execution bridges, side by side in this repository: the run and
+# test commands install them all (the bridges are auto_install in a real database).
+ADDONS = ("order_governance", "order_governance_stock", "order_governance_mrp")
 ODOO_SERIES = "18.0"
 # Official upstream source of Odoo 18.0, used only when no Odoo is importable.
 ODOO_UPSTREAM = "https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz"
@@ -454,7 +457,7 @@ def db_query(server, dbname, sql):
         conn.close()
 
 
-def module_installed(server, dbname):
+def module_installed(server, dbname, module=MODULE):
     exists = db_query(
         server, "postgres", f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'"
     )
@@ -463,7 +466,7 @@ def module_installed(server, dbname):
     state = db_query(
         server,
         dbname,
-        f"SELECT state FROM ir_module_module WHERE name = '{MODULE}'",
+        f"SELECT state FROM ir_module_module WHERE name = '{module}'",
     )
     return bool(state) and state[0][0] == "installed"
 
@@ -488,7 +491,7 @@ def install_module(config, dbname, demo=True, extra=(), update=False, modules=MO
     result = subprocess.run(odoo_cmd(config, *args), check=False)
     if result.returncode:
         raise SetupError(
-            f"Installing {MODULE} in database {dbname} failed (see above)."
+            f"Installing {modules} in database {dbname} failed (see above)."
         )
 
 
@@ -517,13 +520,15 @@ def cmd_run(args):
     prepare("requirements.txt")
     with postgres_server() as server:
         config = write_config(server, "odoo-run.conf", http_port=args.port)
-        if not module_installed(server, RUN_DATABASE):
-            drop_database(server, RUN_DATABASE)  # a half-made one from a crash
+        if not all(module_installed(server, RUN_DATABASE, m) for m in ADDONS):
+            # none yet, a half-made one from a crash, or one made by a checkout that
+            # had no execution bridges: the demo database is throwaway
+            drop_database(server, RUN_DATABASE)
             say(
-                f"Creating database {RUN_DATABASE} with {MODULE} and its demo data "
-                "(a few minutes, once)"
+                f"Creating database {RUN_DATABASE} with {', '.join(ADDONS)} and "
+                "their demo data (a few minutes, once)"
             )
-            install_module(config, RUN_DATABASE)
+            install_module(config, RUN_DATABASE, modules=",".join(ADDONS))
         say(
             f"Odoo on http://localhost:{args.port} — login admin / password admin "
             "(Ctrl-C stops it)"
@@ -537,7 +542,7 @@ def cmd_run(args):
                 "--db-filter",
                 f"^{RUN_DATABASE}$",
                 "-u",
-                MODULE,
+                ",".join(ADDONS),
             )
         )
 
@@ -550,7 +555,7 @@ def cmd_lint(_args):
     )
     say("pylint-odoo (OCA's mandatory checks)")
     pylint = subprocess.run(
-        [sys.executable, "-m", "pylint", "--rcfile=.pylintrc-mandatory", MODULE],
+        [sys.executable, "-m", "pylint", "--rcfile=.pylintrc-mandatory", *ADDONS],
         cwd=ROOT,
         check=False,
     )
@@ -570,8 +575,11 @@ def cmd_test(args):
         )
         env = dict(os.environ, OG_ODOO_CONFIG=str(config), OG_TEST_DATABASE=dbname)
         try:
-            say(f"Installing {MODULE} with demo data in a fresh database {dbname}")
-            install_module(config, dbname)
+            say(
+                f"Installing {', '.join(ADDONS)} with demo data in a fresh database "
+                f"{dbname}"
+            )
+            install_module(config, dbname, modules=",".join(ADDONS))
             cmd = [
                 sys.executable,
                 "-m",
@@ -581,7 +589,7 @@ def cmd_test(args):
                 f"--odoo-config={config}",
                 f"--odoo-database={dbname}",
                 "--odoo-http",
-                *(args.pytest_args or [MODULE, "tests"]),
+                *(args.pytest_args or [*ADDONS, "tests"]),
             ]
             result = subprocess.run(cmd, cwd=ROOT, env=env, check=False)
             return result.returncode
@@ -591,31 +599,33 @@ def cmd_test(args):
 
 
 def cmd_pot(_args):
-    """Export the module's translation template to order_governance/i18n/."""
+    """Export each addon's translation template to <addon>/i18n/<addon>.pot."""
     prepare("requirements.txt")
     with postgres_server() as server:
         dbname = f"og_pot_{os.getpid()}"
         config = write_config(server, f"odoo-pot-{os.getpid()}.conf")
         try:
-            install_module(config, dbname, demo=False)
-            target = ROOT / MODULE / "i18n" / f"{MODULE}.pot"
-            target.parent.mkdir(exist_ok=True)
-            result = subprocess.run(
-                odoo_cmd(
-                    config,
-                    "-d",
-                    dbname,
-                    f"--i18n-export={target}",
-                    f"--modules={MODULE}",
-                    "--stop-after-init",
-                    "--no-http",
-                    "--log-level=warn",
-                ),
-                check=False,
-            )
-            if not result.returncode:
+            install_module(config, dbname, demo=False, modules=",".join(ADDONS))
+            for addon in ADDONS:
+                target = ROOT / addon / "i18n" / f"{addon}.pot"
+                target.parent.mkdir(exist_ok=True)
+                result = subprocess.run(
+                    odoo_cmd(
+                        config,
+                        "-d",
+                        dbname,
+                        f"--i18n-export={target}",
+                        f"--modules={addon}",
+                        "--stop-after-init",
+                        "--no-http",
+                        "--log-level=warn",
+                    ),
+                    check=False,
+                )
+                if result.returncode:
+                    return result.returncode
                 say(f"Wrote {target.relative_to(ROOT)}")
-            return result.returncode
+            return 0
         finally:
             drop_database(server, dbname)
             config.unlink(missing_ok=True)

@@ -83,14 +83,15 @@ def scratch_database():
 
 
 def test_installs_without_demo_and_uninstalls_cleanly(scratch_database):
-    """Install without demo data, record some history, uninstall: no error."""
+    """Install the core and its execution bridges without demo data, record some
+    history, uninstall the bridges, then the core: no error."""
     config, name = scratch_database
     installed = odoo(
         config,
         "-d",
         name,
         "-i",
-        "order_governance",
+        "order_governance,order_governance_stock,order_governance_mrp",
         "--without-demo=all",
         "--stop-after-init",
         "--no-http",
@@ -113,6 +114,13 @@ def test_installs_without_demo_and_uninstalls_cleanly(scratch_database):
         "env.cr.commit()\n"
     )
     uninstall = history + (
+        "modules = env['ir.module.module'].search([('name', 'in', "
+        "['order_governance_stock', 'order_governance_mrp'])])\n"
+        "assert set(modules.mapped('state')) == {'installed'}, modules\n"
+        "modules.button_immediate_uninstall()\n"
+        "env.cr.commit()\n"
+        "modules.invalidate_recordset()\n"
+        "print('BRIDGES', sorted(set(modules.mapped('state'))))\n"
         "module = env['ir.module.module'].search([('name', '=', 'order_governance')])\n"
         "assert module.state == 'installed', module.state\n"
         "module.button_immediate_uninstall()\n"
@@ -134,5 +142,6 @@ def test_installs_without_demo_and_uninstalls_cleanly(scratch_database):
     assert "STATE uninstalled" in removed.stdout, (
         removed.stdout + removed.stderr[-3000:]
     )
+    assert "BRIDGES ['uninstalled']" in removed.stdout
     assert "TABLES 0" in removed.stdout
     assert " ERROR " not in removed.stderr, removed.stderr[-3000:]

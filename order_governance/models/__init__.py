@@ -15,6 +15,8 @@ from . import order_governance_hold
 from . import order_governance_flow_mixin
 from . import sale_order
 from . import account_move
+from . import account_move_line
+from . import account_payment_register
 from . import mail_activity
 from . import digest_digest
 from . import order_governance_demo

@@ -5,6 +5,13 @@ from odoo.tools.safe_eval import safe_eval
 HOW_MET = [
     ("hand", "Ticked by hand"),
     ("condition", "Met by itself when the condition holds"),
+    ("execution", "Met by itself when the documents are done"),
+]
+# Built-in checks that read the order's documents; the execution modules add theirs
+# (all transfers reserved, delivered, manufacturing done).
+EXECUTION_CHECKS = [
+    ("invoiced", "Fully invoiced"),
+    ("paid", "Paid"),
 ]
 
 
@@ -31,6 +38,12 @@ class OrderGovernanceCheck(models.Model):
         help="Empty: someone ticks the check by hand. Set: the check is met by "
         "itself while the order matches the condition, and nobody ticks it.",
     )
+    execution_check = fields.Selection(
+        selection=EXECUTION_CHECKS,
+        string="Documents Done",
+        help="A built-in check on the order's documents: met by itself once they "
+        "are done; while they are not, leaving the stage names them.",
+    )
     is_manual = fields.Boolean(
         string="Ticked by Hand",
         compute="_compute_is_manual",
@@ -48,18 +61,37 @@ class OrderGovernanceCheck(models.Model):
 
     # An order's check line is automatic exactly when its check has a domain: the
     # wording below follows the same test.
-    @api.depends("domain")
+    @api.depends("domain", "execution_check")
     def _compute_is_manual(self):
         for check in self:
-            check.is_manual = not check.domain
+            check.is_manual = not check.domain and not check.execution_check
 
-    @api.depends("domain")
+    @api.depends("domain", "execution_check")
     def _compute_how_met(self):
         for check in self:
-            check.how_met = "condition" if check.domain else "hand"
+            if check.execution_check:
+                check.how_met = "execution"
+            else:
+                check.how_met = "condition" if check.domain else "hand"
 
     def _inverse_how_met(self):
-        self.filtered(lambda c: c.how_met == "hand" and c.domain).domain = False
+        for check in self:
+            if check.how_met != "condition" and check.domain:
+                check.domain = False
+            if check.how_met != "execution" and check.execution_check:
+                check.execution_check = False
+
+    @api.constrains("domain", "execution_check")
+    def _check_one_way_to_be_met(self):
+        for check in self:
+            if check.domain and check.execution_check:
+                raise ValidationError(
+                    _(
+                        "Check %s is met either by a condition or by the documents "
+                        "being done, not both: clear one of them.",
+                        check.name,
+                    )
+                )
 
     @api.constrains("domain")
     def _check_domain(self):
@@ -77,8 +109,10 @@ class OrderGovernanceCheck(models.Model):
 
     @api.onchange("how_met")
     def _onchange_how_met(self):
-        if self.how_met == "hand":
+        if self.how_met != "condition":
             self.domain = False
+        if self.how_met != "execution":
+            self.execution_check = False
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -23,19 +23,32 @@ class OrderGovernanceCheckLine(models.Model):
     )
     done_at = fields.Datetime(string="Ticked On", readonly=True)
     is_met = fields.Boolean(compute="_compute_is_met", string="Met")
+    pending = fields.Char(
+        string="Not Done Yet",
+        compute="_compute_is_met",
+        help="The documents of the order that keep a built-in check unmet.",
+    )
 
-    @api.depends("check_id.domain")
+    @api.depends("check_id.domain", "check_id.execution_check")
     def _compute_automatic(self):
         for line in self:
-            line.automatic = bool(line.check_id.domain)
+            line.automatic = bool(line.check_id.domain or line.check_id.execution_check)
 
-    @api.depends("done", "check_id.domain")
+    @api.depends("done", "check_id.domain", "check_id.execution_check")
     def _compute_is_met(self):
+        self.pending = False
         automatic = self.filtered("automatic")
         for line in self - automatic:
             line.is_met = line.done
         for check, lines in automatic.grouped("check_id").items():
-            matching = lines.order_id.sudo().filtered_domain(check._get_domain())
+            orders = lines.order_id.sudo()
+            if check.execution_check:
+                pending = orders._governance_execution_pending(check.execution_check)
+                for line in lines:
+                    line.is_met = not pending[line.order_id.id]
+                    line.pending = ", ".join(pending[line.order_id.id]) or False
+                continue
+            matching = orders.filtered_domain(check._get_domain())
             for line in lines:
                 line.is_met = line.order_id in matching
 

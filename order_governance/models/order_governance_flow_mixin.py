@@ -474,6 +474,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             )._create_activities()
         else:  # the department as a whole: nobody's to-do
             with_activity.activity_id.sudo().unlink()
+        self._governance_sanitized()._governance_responsible_changed()
         return True
 
     # ------------------------------------------------------------------
@@ -577,9 +578,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         orders._governance_write_current(stage, resolution, now, stays, as_of_install)
         stays._on_entry(as_of_install)
         orders._governance_after_transition(stage)
+        orders._governance_responsible_changed()
 
     def _governance_after_transition(self, stage):
         """Override to act once the orders of ``self`` have entered ``stage``."""
+
+    def _governance_responsible_changed(self):
+        """Override to follow a new responsible person (a move or a reassign), e.g.
+        on the documents the executing department works on in its own app."""
 
     def _governance_lock(self):
         """Lock the orders' rows: of two simultaneous moves of one order, the second
@@ -910,34 +916,85 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         stages = self._governance_stages_of(self.company_id).filtered(
             lambda s: not s.is_cancel
         )
-        applies = {}
-
-        def applies_to(stage, order):
-            if not stage.applicability_domain:
-                return True
-            if stage.id not in applies:  # one query per stage, for all the orders
-                applies[stage.id] = set(stage._governance_applicable_to(self).ids)
-            return order.id in applies[stage.id]
-
+        applies = self._governance_applicability()
         result = {}
         for order in self:
-            current = order.governance_stage_id
             result[order.id] = []
+            current = order.governance_stage_id
             if current.is_final or current.is_cancel:
                 continue
-            candidates = stages.filtered(
-                lambda s, o=order, c=current: (
-                    not s.company_id or s.company_id == o.company_id
-                )
-                and (not c or (s.sequence, s.id) > (c.sequence, c.id))
-            )
             path = []
-            for stage in candidates:
+            for stage in order._governance_stages_after(stages):
                 path.append(stage.with_env(self.env))
-                if applies_to(stage, order):
+                if applies(stage, order):
                     result[order.id] = path
                     break
         return result
+
+    def _governance_event_paths(self, target):
+        """``{order id: [stages passed over..., stage]}``: where an event into
+        ``target`` takes each order: ``target``, or the first later stage that
+        applies to it; passed over are the stages on the way that do not apply.
+        Empty when the order is at or past ``target``: events go forward only."""
+        stages = self._governance_stages_of(self.company_id).filtered(
+            lambda s: not s.is_cancel
+        )
+        applies = self._governance_applicability()
+        target_key = (target.sequence, target.id)
+        result = {}
+        for order in self:
+            result[order.id] = []
+            current = order.governance_stage_id
+            if current.is_final or current.is_cancel:
+                continue
+            if current and (current.sequence, current.id) >= target_key:
+                continue
+            path = []
+            for stage in order._governance_stages_after(stages):
+                if applies(stage, order) and (stage.sequence, stage.id) >= target_key:
+                    result[order.id] = [*path, stage.with_env(self.env)]
+                    break
+                if not applies(stage, order):
+                    path.append(stage.with_env(self.env))
+        return result
+
+    def _governance_stages_after(self, stages):
+        """The stages of ``stages`` usable by this order after its current one."""
+        self.ensure_one()
+        current = self.governance_stage_id
+        return stages.filtered(
+            lambda s: (not s.company_id or s.company_id == self.company_id)
+            and (not current or (s.sequence, s.id) > (current.sequence, current.id))
+        )
+
+    def _governance_applicability(self):
+        """A test ``applies(stage, order)`` for the orders of ``self``: one query
+        per stage that has an applicability domain, for all the orders."""
+        cache = {}
+
+        def applies(stage, order):
+            if not stage.applicability_domain:
+                return True
+            if stage.id not in cache:
+                cache[stage.id] = set(stage._governance_applicable_to(self).ids)
+            return order.id in cache[stage.id]
+
+        return applies
+
+    def _governance_move_by_event(self, stage, as_of_install=False):
+        """A system move into ``stage`` (or the first later stage that applies),
+        forward only; the history names the stages passed over."""
+        by_path = defaultdict(list)
+        for order_id, path in self._governance_event_paths(stage).items():
+            if path:
+                by_path[tuple(path)].append(order_id)
+        for path, ids in by_path.items():
+            self.browse(ids)._governance_transition(
+                path[-1],
+                system=True,
+                as_of_install=as_of_install,
+                passed_over=path[:-1],
+            )
 
     def _governance_next_stages(self):
         """``{order id: [stages passed over..., next stage]}``, or a UserError

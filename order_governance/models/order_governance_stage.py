@@ -7,6 +7,7 @@ SALE_EVENTS = [
     ("quotation_sent", "Quotation sent"),
     ("confirmed", "Order confirmed"),
     ("invoiced", "Fully invoiced"),
+    ("paid", "Paid"),
     ("cancelled", "Order cancelled"),
 ]
 
@@ -112,8 +113,10 @@ class OrderGovernanceStage(models.Model):
     sale_event = fields.Selection(
         selection=SALE_EVENTS,
         help="When this event happens on an order, the order moves into this stage "
-        "by itself (never backwards, except into a cancel stage). Empty: orders "
-        "come here only when someone moves them (new orders enter the first stage).",
+        "(or the first later stage that applies to it) by itself, never backwards "
+        "except into a cancel stage. Paid: the order is fully invoiced and all its "
+        "invoices are paid or in payment. Empty: orders come here only when someone "
+        "moves them (new orders enter the first stage).",
     )
     color = fields.Integer()
     order_count = fields.Integer(

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -25,6 +27,13 @@ class SaleOrder(models.Model):
         help="The department that manages this order end to end and answers for it. "
         "Default: the salesperson's department, else the company's order management "
         "department.",
+    )
+    governance_execution_html = fields.Html(
+        string="Execution",
+        compute="_compute_governance_execution_html",
+        sanitize=False,
+        help="Each executing department's documents for this order (transfers, "
+        "manufacturing orders, invoices and payments) and their state.",
     )
     governance_in_my_department = fields.Boolean(
         compute="_compute_governance_in_my_department",
@@ -57,6 +66,81 @@ class SaleOrder(models.Model):
                 department_of.get((order.user_id.id, order.company_id.id))
                 or order.company_id.order_management_department_id
             )
+
+    @api.depends_context("uid", "lang")
+    @api.depends("governance_stage_id", "state", "invoice_ids")
+    def _compute_governance_execution_html(self):
+        for order in self:
+            sections = [s for s in order._governance_execution_sections() if s["rows"]]
+            order.governance_execution_html = self.env["ir.qweb"]._render(
+                "order_governance.execution_panel", {"sections": sections}
+            )
+
+    def _governance_execution_sections(self):
+        """The Execution panel of this order: a list of ``{'title', 'department',
+        'rows'}`` sections, each row ``{'name', 'url', 'state', 'who'}`` (``url``
+        only where the reader may open the document). The execution modules add
+        their sections."""
+        self.ensure_one()
+        order = self.sudo()
+        moves = order.invoice_ids.sorted("id")
+        payments = moves._get_reconciled_payments().sorted("id")
+        finance = order._governance_executing_department(
+            lambda stage: stage.sale_event in ("invoiced", "paid")
+        )
+        return [
+            {
+                "title": _("Invoices"),
+                "department": finance.name,
+                "rows": self._governance_execution_rows(
+                    moves,
+                    lambda m: m._fields["payment_state"].convert_to_export(
+                        m.payment_state, m
+                    )
+                    if m.state == "posted"
+                    else m._fields["state"].convert_to_export(m.state, m),
+                    lambda m: m.invoice_user_id.name,
+                ),
+            },
+            {
+                "title": _("Payments"),
+                "department": finance.name,
+                "rows": self._governance_execution_rows(
+                    payments,
+                    lambda p: p._fields["state"].convert_to_export(p.state, p),
+                    lambda p: p.create_uid.name,
+                ),
+            },
+        ]
+
+    def _governance_execution_rows(self, documents, state_of, who_of):
+        """Panel rows for ``documents`` (read as sudo), linked where the reader may
+        open them."""
+        readable = (
+            documents.with_env(self.env)._filtered_access("read")
+            if documents and documents.with_env(self.env).has_access("read")
+            else documents.browse()
+        )
+        return [
+            {
+                "name": doc.display_name,
+                "url": f"/odoo/{doc._name}/{doc.id}" if doc in readable else False,
+                "state": state_of(doc),
+                "who": who_of(doc) or "",
+            }
+            for doc in documents
+        ]
+
+    def _governance_executing_department(self, executes):
+        """The department that executes the stages matching ``executes`` for this
+        order: the one responsible during its latest stay there, else the stage's
+        responsible department."""
+        self.ensure_one()
+        for stay in self.sudo().stage_log_ids.sorted("date_in", reverse=True):
+            if executes(stay.stage_id) and stay.department_id:
+                return stay.department_id
+        stages = self._governance_stages_of(self.company_id).filtered(executes)
+        return stages.responsible_department_id[:1]
 
     @api.depends_context("uid")
     @api.depends("responsible_department_id", "owner_department_id")
@@ -189,24 +273,145 @@ class SaleOrder(models.Model):
         self.env["ir.cron"]._notify_progress(done=entered, remaining=remaining)
 
     def _governance_apply_event(self, event, as_of_install=False):
-        """Pull orders into the stage of ``event``; never backwards, except into a
-        cancel stage or out of one."""
+        """Pull orders into the stage of ``event`` (or the first later stage that
+        applies to them); never backwards, except into a cancel stage or out of
+        one."""
         for company, orders in self.grouped("company_id").items():
-            stage = self._governance_stages_of(company).filtered(
-                lambda s: s.sale_event == event
-            )[:1]
+            stage = self._governance_event_stages(company).get(event)
             if not stage:
                 continue
-            movable = orders.filtered(
-                lambda o, s=stage: s.is_cancel
-                or o.governance_stage_id.is_cancel
-                or not o.governance_stage_id
-                or (s.sequence, s.id)
-                > (o.governance_stage_id.sequence, o.governance_stage_id.id)
+            stage = stage.with_env(self.env)
+            cancelled = orders.filtered(lambda o: o.governance_stage_id.is_cancel)
+            if stage.is_cancel:
+                cancelled = orders
+            cancelled._governance_transition(
+                stage, system=True, as_of_install=as_of_install
             )
-            movable._governance_transition(
-                stage.with_env(self.env), system=True, as_of_install=as_of_install
+            (orders - cancelled)._governance_move_by_event(stage, as_of_install)
+
+    def _governance_event_stages(self, company):
+        """``{event: stage}`` of ``company``'s flow."""
+        return {
+            stage.sale_event: stage
+            for stage in reversed(self._governance_stages_of(company))
+            if stage.sale_event
+        }
+
+    # ------------------------------------------------------------------
+    # Execution events: what the executing departments do in their own apps
+    # ------------------------------------------------------------------
+    def _governance_raise_execution_events(self):
+        """Move confirmed orders by what their documents say (deliveries,
+        manufacturing orders, payments): each into the furthest stage of the
+        events that hold now. Forward only, and once: never into a stage the
+        order has reached before (a send back is not undone by the next document).
+        A system move, recorded with the user whose action raised it; called
+        with the orders of a whole batch of documents at once."""
+        orders = self.sudo().filtered(
+            lambda o: o.state == "sale"
+            and o.governance_stage_id
+            and not o.governance_stage_id.is_final
+            and not o.governance_stage_id.is_cancel
+        )
+        if not orders:
+            return
+        holding = orders._governance_execution_events()
+        reached = orders._governance_furthest_reached()
+        targets = defaultdict(list)
+        for company, company_orders in orders.grouped("company_id").items():
+            stage_of = self._governance_event_stages(company)
+            for order in company_orders:
+                stages = [stage_of[e] for e in holding[order.id] if e in stage_of]
+                if not stages:
+                    continue
+                target = max(stages, key=lambda s: (s.sequence, s.id))
+                if (target.sequence, target.id) > reached.get(order.id, (0, 0)):
+                    targets[target].append(order.id)
+        for target, ids in targets.items():
+            orders.browse(ids)._governance_move_by_event(target)
+
+    def _governance_execution_events(self):
+        """``{order id: set of the execution events that hold now}``. The core
+        knows ``paid``; the execution modules add theirs."""
+        paid = self._governance_paid_orders()
+        return {order.id: {"paid"} if order in paid else set() for order in self}
+
+    def _governance_furthest_reached(self):
+        """``{order id: (sequence, id) of the furthest stage it has been in since
+        it last left a cancel stage}`` (one query)."""
+        self.env["order.governance.stage.log"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT log.order_id, stage.sequence, stage.id, stage.is_cancel
+              FROM order_governance_stage_log log
+              JOIN order_governance_stage stage ON stage.id = log.stage_id
+             WHERE log.order_id IN %s
+          ORDER BY log.order_id, log.date_in, log.id
+            """,
+            [tuple(self.ids)],
+        )
+        reached = {}
+        for order_id, sequence, stage_id, is_cancel in self.env.cr.fetchall():
+            if is_cancel:
+                reached.pop(order_id, None)
+            else:
+                reached[order_id] = max(
+                    reached.get(order_id, (0, 0)), (sequence, stage_id)
+                )
+        return reached
+
+    def _governance_customer_invoices(self):
+        """The posted customer invoices of each order that count (reversed ones do
+        not): ``{order id: account.move}``."""
+        result = {}
+        for order in self.sudo():
+            result[order.id] = order.invoice_ids.filtered(
+                lambda m: m.move_type == "out_invoice"
+                and m.state == "posted"
+                and m.payment_state != "reversed"
             )
+        return result
+
+    def _governance_paid_orders(self):
+        """Fully invoiced orders whose every counted invoice is paid or in payment."""
+        invoices_of = self._governance_customer_invoices()
+        return self.filtered(
+            lambda o: o.invoice_status == "invoiced"
+            and invoices_of[o.id]
+            and all(
+                m.payment_state in ("paid", "in_payment") for m in invoices_of[o.id]
+            )
+        )
+
+    def _governance_execution_pending(self, kind):
+        """``{order id: [what is not done yet]}`` for the built-in exit check
+        ``kind`` (an empty list: met). The execution modules add their kinds."""
+        result = {order.id: [] for order in self}
+        if kind not in ("invoiced", "paid"):
+            return result
+        invoices_of = self._governance_customer_invoices()
+        for order in self.sudo():
+            pending = result[order.id]
+            drafts = order.invoice_ids.filtered(
+                lambda m: m.state == "draft" and m.move_type == "out_invoice"
+            )
+            if order.invoice_status != "invoiced":
+                pending.extend(
+                    _("%s (draft)", m.name or _("draft invoice")) for m in drafts
+                )
+                pending.append(_("not fully invoiced"))
+            if kind == "paid":
+                pending.extend(
+                    _("%(invoice)s (%(status)s)", invoice=m.name, status=status)
+                    for m in invoices_of[order.id]
+                    if m.payment_state not in ("paid", "in_payment")
+                    for status in [
+                        dict(
+                            m._fields["payment_state"]._description_selection(self.env)
+                        )[m.payment_state]
+                    ]
+                )
+        return result
 
     def _governance_reenter(self):
         """*Set to Quotation* on a cancelled order: back to the start of the flow."""

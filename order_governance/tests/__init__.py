@@ -24,3 +24,4 @@ from . import test_demo
 from . import test_config_ui
 from . import test_translation
 from . import test_applicability
+from . import test_paid_event

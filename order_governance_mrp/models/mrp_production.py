@@ -1,0 +1,67 @@
+from odoo import api, fields, models
+
+# writes after which a manufacturing order may have started, finished or stopped
+STATE_FIELDS = {"state", "qty_producing"}
+
+
+class MrpProduction(models.Model):
+    _inherit = "mrp.production"
+
+    # computed as superuser: production staff see where the order is without the
+    # sales groups
+    governance_order_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="Governed Order",
+        compute="_compute_governance_order",
+        compute_sudo=True,
+    )
+    governance_stage_id = fields.Many2one(
+        comodel_name="order.governance.stage",
+        string="Order Stage",
+        compute="_compute_governance_order",
+        compute_sudo=True,
+    )
+    governance_department_id = fields.Many2one(
+        comodel_name="hr.department",
+        string="Order Responsible Department",
+        compute="_compute_governance_order",
+        compute_sudo=True,
+    )
+
+    @api.depends("sale_line_id", "procurement_group_id")
+    def _compute_governance_order(self):
+        for production in self:
+            order = production._governance_sale_orders()[:1]
+            production.governance_order_id = order
+            production.governance_stage_id = order.governance_stage_id
+            production.governance_department_id = order.responsible_department_id
+
+    def _governance_sale_orders(self):
+        """The sale orders these manufacturing orders were made for (as sale_mrp
+        links them: the sale line, or the procurement group's chain)."""
+        productions = self.sudo()
+        return (
+            productions.procurement_group_id.mrp_production_ids.move_dest_ids.group_id.sale_id
+            | productions.sale_line_id.order_id
+        )
+
+    def _governance_raise_events(self):
+        orders = self._governance_sale_orders()
+        if orders:
+            orders._governance_raise_execution_events()
+
+    def write(self, vals):
+        res = super().write(vals)
+        if STATE_FIELDS & set(vals):
+            self._governance_raise_events()
+        return res
+
+    def button_mark_done(self):
+        res = super().button_mark_done()
+        self._governance_raise_events()
+        return res
+
+    def action_cancel(self):
+        res = super().action_cancel()
+        self._governance_raise_events()
+        return res

@@ -1,0 +1,78 @@
+from collections import defaultdict
+
+from odoo import _, models
+
+MRP_EVENTS = ("production_started", "produced")
+STARTED = ("progress", "to_close", "done")
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    def _governance_execution_events(self):
+        """``production_started``: a manufacturing order of the order is in
+        progress; ``produced``: all of them are done or cancelled, one at least
+        done."""
+        events = super()._governance_execution_events()
+        for order in self.sudo():
+            productions = order.mrp_production_ids
+            if productions.filtered(lambda p: p.state in STARTED):
+                events[order.id].add("production_started")
+            done = productions.filtered(lambda p: p.state == "done")
+            if done and all(p.state in ("done", "cancel") for p in productions):
+                events[order.id].add("produced")
+        return events
+
+    def _governance_open_productions(self):
+        self.ensure_one()
+        return self.mrp_production_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+
+    def _governance_execution_pending(self, kind):
+        result = super()._governance_execution_pending(kind)
+        if kind != "produced":
+            return result
+        for order in self.sudo():
+            result[order.id].extend(
+                _("%(production)s (%(state)s)", production=p.name, state=state)
+                for p in order._governance_open_productions()
+                for state in [p._fields["state"].convert_to_export(p.state, p)]
+            )
+        return result
+
+    def _governance_responsible_changed(self):
+        """The responsible person of a stage that executes the manufacturing
+        orders becomes their Responsible (one write per person)."""
+        super()._governance_responsible_changed()
+        by_user = defaultdict(lambda: self.env["mrp.production"])
+        for order in self.sudo():
+            stage = order.governance_stage_id
+            if stage.assign_productions and order.responsible_user_id:
+                by_user[order.responsible_user_id] |= (
+                    order._governance_open_productions()
+                )
+        for user, productions in by_user.items():
+            productions.filtered(lambda p, u=user: p.user_id != u).write(
+                {"user_id": user.id}
+            )
+
+    def _governance_execution_sections(self):
+        sections = super()._governance_execution_sections()
+        order = self.sudo()
+        department = order._governance_executing_department(
+            lambda stage: stage.assign_productions or stage.sale_event in MRP_EVENTS
+        )
+        sections.insert(
+            0,
+            {
+                "title": _("Manufacturing Orders"),
+                "department": department.name,
+                "rows": self._governance_execution_rows(
+                    order.mrp_production_ids.sorted("id"),
+                    lambda p: p._fields["state"].convert_to_export(p.state, p),
+                    lambda p: p.user_id.name,
+                ),
+            },
+        )
+        return sections

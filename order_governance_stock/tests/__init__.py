@@ -1,0 +1,2 @@
+from . import test_stock_events
+from . import test_tour
