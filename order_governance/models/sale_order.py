@@ -85,9 +85,7 @@ class SaleOrder(models.Model):
         order = self.sudo()
         moves = order.invoice_ids.sorted("id")
         payments = moves._get_reconciled_payments().sorted("id")
-        finance = order._governance_executing_department(
-            lambda stage: stage.sale_event in ("invoiced", "paid")
-        )
+        finance = order._governance_executing_department(("invoiced", "paid"))
         return [
             {
                 "title": _("Invoices"),
@@ -131,15 +129,27 @@ class SaleOrder(models.Model):
             for doc in documents
         ]
 
-    def _governance_executing_department(self, executes):
-        """The department that executes the stages matching ``executes`` for this
-        order: the one responsible during its latest stay there, else the stage's
-        responsible department."""
+    def _governance_executing_department(self, kinds, executes=None):
+        """The department that works on this order's documents of ``kinds`` (sale
+        events and built-in checks, e.g. ``("invoiced", "paid")``): the one
+        responsible during its latest stay in a stage that has one of them (or
+        that ``executes`` accepts), else that stage's responsible department.
+        Final and cancel stages execute nothing."""
         self.ensure_one()
+
+        def works_on(stage):
+            if stage.is_final or stage.is_cancel:
+                return False
+            return (
+                stage.sale_event in kinds
+                or any(check.execution_check in kinds for check in stage.check_ids)
+                or bool(executes and executes(stage))
+            )
+
         for stay in self.sudo().stage_log_ids.sorted("date_in", reverse=True):
-            if executes(stay.stage_id) and stay.department_id:
+            if works_on(stay.stage_id) and stay.department_id:
                 return stay.department_id
-        stages = self._governance_stages_of(self.company_id).filtered(executes)
+        stages = self._governance_stages_of(self.company_id).filtered(works_on)
         return stages.responsible_department_id[:1]
 
     @api.depends_context("uid")

@@ -45,7 +45,7 @@ class SaleOrder(models.Model):
         """The responsible person of a stage that executes the manufacturing
         orders becomes their Responsible (one write per person)."""
         super()._governance_responsible_changed()
-        by_user = defaultdict(lambda: self.env["mrp.production"])
+        by_user = defaultdict(lambda: self.env["mrp.production"].sudo())
         for order in self.sudo():
             stage = order.governance_stage_id
             if stage.assign_productions and order.responsible_user_id:
@@ -53,15 +53,17 @@ class SaleOrder(models.Model):
                     order._governance_open_productions()
                 )
         for user, productions in by_user.items():
-            productions.filtered(lambda p, u=user: p.user_id != u).write(
-                {"user_id": user.id}
-            )
+            # the governance activity tells him already: no "you have been
+            # assigned" mail (which also fails when the mover has no email address)
+            productions.filtered(lambda p, u=user: p.user_id != u).with_context(
+                mail_auto_subscribe_no_notify=True
+            ).write({"user_id": user.id})
 
     def _governance_execution_sections(self):
         sections = super()._governance_execution_sections()
         order = self.sudo()
         department = order._governance_executing_department(
-            lambda stage: stage.assign_productions or stage.sale_event in MRP_EVENTS
+            MRP_EVENTS, lambda stage: stage.assign_productions
         )
         sections.insert(
             0,

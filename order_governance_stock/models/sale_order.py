@@ -52,20 +52,22 @@ class SaleOrder(models.Model):
         """The responsible person of a stage that executes the transfers becomes
         their Responsible (one write per person)."""
         super()._governance_responsible_changed()
-        by_user = defaultdict(lambda: self.env["stock.picking"])
+        by_user = defaultdict(lambda: self.env["stock.picking"].sudo())
         for order in self.sudo():
             if order.governance_stage_id.assign_transfers and order.responsible_user_id:
                 by_user[order.responsible_user_id] |= order._governance_open_transfers()
         for user, pickings in by_user.items():
-            pickings.filtered(lambda p, u=user: p.user_id != u).write(
-                {"user_id": user.id}
-            )
+            # the governance activity tells him already: no "you have been
+            # assigned" mail (which also fails when the mover has no email address)
+            pickings.filtered(lambda p, u=user: p.user_id != u).with_context(
+                mail_auto_subscribe_no_notify=True
+            ).write({"user_id": user.id})
 
     def _governance_execution_sections(self):
         sections = super()._governance_execution_sections()
         order = self.sudo()
         department = order._governance_executing_department(
-            lambda stage: stage.assign_transfers or stage.sale_event in STOCK_EVENTS
+            (*STOCK_EVENTS, "reserved"), lambda stage: stage.assign_transfers
         )
         transfers = order.picking_ids.sorted("id")
         sections.insert(

@@ -156,6 +156,26 @@ class TestDeliveryOwnership(StockGovernanceCase):
         )
         self.assertEqual(picking.user_id, self.log_worker)
 
+    def test_an_executor_without_email_hands_over_into_shipping(self):
+        """Taking the transfers sends no "you have been assigned" mail: a mover
+        without an email address is not refused."""
+        self.env["order.governance.rule"].create(
+            {
+                "name": "Shipping: the logistics clerk",
+                "company_id": self.company.id,
+                "stage_ids": [Command.set(self.stage_shipping.ids)],
+                "responsible_department_id": self.dep_logistics.id,
+                "assignment": "user",
+                "user_id": self.log_worker.id,
+            }
+        )
+        order = self.confirmed_order()
+        self.put_in(order, self.stage_production)
+        self.prod_manager.partner_id.email = False
+        order.with_user(self.prod_manager).action_governance_next()
+        self.assertEqual(order.governance_stage_id, self.stage_shipping)
+        self.assertEqual(order.picking_ids.user_id, self.log_worker)
+
     def test_storekeeper_sees_the_order_stage_on_the_transfer(self):
         order = self.confirmed_order()
         picking = order.picking_ids.with_user(self.storekeeper)
