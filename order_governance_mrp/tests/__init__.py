@@ -1,1 +1,2 @@
 from . import test_mrp_events
+from . import test_demo_walk
