@@ -198,7 +198,7 @@ class OrderGovernanceStageLog(models.Model):
         if unmet:
             lines = "\n".join(
                 f"- {line.order_id.display_name}: {line.name}"
-                + (f" ({_('not done: %s', line.pending)})" if line.pending else "")
+                + (" (%s)" % _("not done: %s", line.pending) if line.pending else "")
                 for line in unmet
             )
             raise UserError(_("These exit criteria are not met yet:\n%s", lines))
