@@ -44,7 +44,7 @@ class SaleOrder(models.Model):
     def _governance_responsible_changed(self):
         """The responsible person of a stage that executes the manufacturing
         orders becomes their Responsible (one write per person)."""
-        super()._governance_responsible_changed()
+        res = super()._governance_responsible_changed()
         by_user = defaultdict(lambda: self.env["mrp.production"].sudo())
         for order in self.sudo():
             stage = order.governance_stage_id
@@ -58,6 +58,7 @@ class SaleOrder(models.Model):
             productions.filtered(lambda p, u=user: p.user_id != u).with_context(
                 mail_auto_subscribe_no_notify=True
             ).write({"user_id": user.id})
+        return res
 
     def _governance_execution_sections(self):
         sections = super()._governance_execution_sections()

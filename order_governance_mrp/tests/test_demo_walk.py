@@ -11,7 +11,7 @@ class TestDemoWalk(TransactionCase):
         of components not in stock, the delivery's SMS question)."""
         if not isinstance(action, dict) or action.get("res_model") is None:
             return
-        wizard = self.env[action["res_model"]].with_context(action.get("context", {}))
+        wizard = self.env[action["res_model"]].with_context(**action.get("context", {}))
         if action.get("res_id"):
             wizard.browse(action["res_id"]).dont_send_sms()
         else:
