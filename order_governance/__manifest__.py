@@ -17,7 +17,9 @@
         "data/order_governance_data.xml",
         "data/order_governance_stage_data.xml",
         "data/order_governance_hold_reason_data.xml",
+        "wizard/order_governance_route_preview_views.xml",
         "views/order_governance_stage_views.xml",
+        "views/hr_department_views.xml",
         "views/order_governance_rule_views.xml",
         "views/order_governance_stage_log_views.xml",
         "views/order_governance_hold_reason_views.xml",
@@ -32,6 +34,7 @@
         "report/order_governance_kpi_report_views.xml",
         "report/order_governance_lead_time_report_views.xml",
         "report/order_governance_backlog_report_views.xml",
+        "views/order_governance_health_finding_views.xml",
         "views/order_governance_menus.xml",
     ],
     "demo": [

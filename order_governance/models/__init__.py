@@ -20,3 +20,4 @@ from . import account_payment_register
 from . import mail_activity
 from . import digest_digest
 from . import order_governance_demo
+from . import order_governance_health_finding

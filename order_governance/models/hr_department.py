@@ -1,8 +1,18 @@
-from odoo import api, models
+from odoo import _, api, fields, models
+from odoo.tools import format_date
 
 
 class HrDepartment(models.Model):
     _inherit = "hr.department"
+
+    governance_deputy_id = fields.Many2one(
+        comodel_name="hr.employee",
+        string="Deputy",
+        check_company=True,
+        help="Takes the manager's governed orders and escalations while the manager "
+        "is absent (time off on his working calendar). Without a deputy, they go to "
+        "the parent department's manager.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -18,13 +28,39 @@ class HrDepartment(models.Model):
             self.env["res.users"]._governance_clear_access_cache()
         return res
 
-    def _governance_manager_user(self):
-        """The department manager's user, else the nearest parent manager's."""
+    def _governance_manager_user(self, notes=None):
+        """The department manager's user; while he is absent, the department's
+        deputy; else the nearest parent manager's (same rule). ``notes``, a list,
+        receives a sentence for each absent person passed over."""
         self.ensure_one()
+        absent = self.env["res.users"]._governance_absences()
         department = self
         while department:
-            if department.manager_id.user_id.active:
-                return department.manager_id.user_id
+            manager = department.manager_id.user_id
+            if manager.active and manager.id not in absent:
+                return manager
+            if manager.active:
+                deputy = department.governance_deputy_id.user_id
+                if deputy.active and deputy.id not in absent:
+                    if notes is not None:
+                        notes.append(
+                            _(
+                                "%(manager)s is on leave until %(date)s: deputy "
+                                "%(deputy)s",
+                                manager=manager.name,
+                                date=format_date(self.env, absent[manager.id]),
+                                deputy=deputy.name,
+                            )
+                        )
+                    return deputy
+                if notes is not None:
+                    notes.append(
+                        _(
+                            "%(manager)s is on leave until %(date)s",
+                            manager=manager.name,
+                            date=format_date(self.env, absent[manager.id]),
+                        )
+                    )
             department = department.parent_id
         return self.env["res.users"]
 

@@ -754,11 +754,17 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         """Who would be responsible for this order in ``stage``; writes nothing.
 
         :return: ``{'department': hr.department, 'user': res.users,
-                   'rule': order.governance.rule}``
+                   'rule': order.governance.rule, 'note': str}`` (``note``: who was
+                   passed over and why, e.g. a manager on leave)
         """
         self.ensure_one()
         resolution = self._governance_resolve_batch(stage, preview=True)[self.id]
-        return {key: record.with_env(self.env) for key, record in resolution.items()}
+        return {
+            key: value.with_env(self.env)
+            if isinstance(value, models.BaseModel)
+            else value
+            for key, value in resolution.items()
+        }
 
     def _governance_resolve_batch(self, stage, preview=False):
         """``{order id: {'department', 'user', 'rule'}}`` for ``stage``: first matching
@@ -780,12 +786,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             department = (rule.responsible_department_id if rule else None) or (
                 stage.sudo().responsible_department_id
             )
-            users = rule._assign_users(orders, department, preview=preview)
+            notes = []
+            users = rule._assign_users(orders, department, preview=preview, notes=notes)
             for order in orders:
                 result[order.id] = {
                     "department": department,
                     "user": users[order.id],
                     "rule": rule,
+                    "note": "; ".join(notes),
                 }
         return result
 
@@ -812,6 +820,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                     "is_rework": order in rework,
                     "forced": forced,
                     "reason": reason,
+                    "routing_note": resolution[order.id].get("note") or False,
                     "as_of_install": as_of_install,
                     "company_id": order.company_id.id,
                     "deadline": sla[order.company_id][0],

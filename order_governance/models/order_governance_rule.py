@@ -2,7 +2,7 @@ from psycopg2.errors import TransactionRollbackError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, format_date, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 ASSIGNMENTS = [
@@ -142,18 +142,70 @@ class OrderGovernanceRule(models.Model):
                 remaining -= matched
         return matches, remaining
 
-    def _assign_users(self, orders, department, preview=False):
+    def _governance_route_reason(self, order, department, user, note=""):
+        """Why ``order`` goes to ``department`` and ``user`` under this rule (or,
+        for an empty ``self``, the stage's fallback): one sentence, ``note`` (who
+        was passed over) included."""
+        if self:
+            why = _("rule %s", self.name)
+            if "".join((self.domain or "").split()) not in ("", "[]"):
+                why = _(
+                    "rule %(rule)s (%(domain)s)", rule=self.name, domain=self.domain
+                )
+        elif department:
+            why = _("no rule matches: the stage's responsible department")
+        else:
+            return _("No rule matches and the stage has no responsible department.")
+        how = self._governance_pick_reason(order, department, user)
+        if note and (self.assignment if self else "manager") in (
+            "manager",
+            "salesperson",
+        ):
+            how = note  # the deputy or a parent manager instead of the absent one
+        elif note:
+            how = f"{how} ({note})"
+        return f"{why}; {how}"
+
+    def _governance_pick_reason(self, order, department, user):
+        method = self.assignment if self else "manager"
+        if not user:
+            return _(
+                "nobody in %s in particular: the department as a whole", department.name
+            )
+        if method == "user":
+            return _("%s, named by the rule", user.name)
+        if method == "round_robin":
+            return _("next in turn in %s", department.name)
+        if method == "least_loaded":
+            return _("fewest open orders in %s", department.name)
+        if method == "salesperson" and user == order.user_id:
+            return _("the order's salesperson")
+        if user == department.manager_id.user_id:
+            return _("manager of %s", department.name)
+        return _(
+            "%(department)s has no manager with a user: %(user)s, manager of a "
+            "parent department",
+            department=department.name,
+            user=user.name,
+        )
+
+    def _assign_users(self, orders, department, preview=False, notes=None):
         """Pick the responsible person of each order inside ``department``.
 
         ``self`` is the matching rule, or empty for the stage's fallback (manager).
         Returns ``{order id: res.users}`` (an empty recordset when nobody is found).
-        With ``preview``, nothing is written (the pointer stays put).
+        With ``preview``, nothing is written (the pointer stays put). People absent
+        now are passed over (a manager for his deputy, then the parent manager);
+        ``notes``, a list, receives a sentence for each.
         """
         method = self.assignment if self else "manager"
         nobody = self.env["res.users"]
+        notes = [] if notes is None else notes
         if method == "user":
             return dict.fromkeys(orders.ids, self.user_id)
-        manager = department._governance_manager_user() if department else nobody
+        manager = (
+            department._governance_manager_user(notes=notes) if department else nobody
+        )
         if method == "manager":
             return dict.fromkeys(orders.ids, manager)
         members = department._governance_member_users() if department else nobody
@@ -161,6 +213,19 @@ class OrderGovernanceRule(models.Model):
             return {
                 o.id: o.user_id if o.user_id in members else manager for o in orders
             }
+        absent = self.env["res.users"]._governance_absences()
+        away = members.filtered(lambda u: u.id in absent)
+        if away:
+            notes.append(
+                _(
+                    "on leave, passed over: %s",
+                    ", ".join(
+                        f"{u.name} ({format_date(self.env, absent[u.id])})"
+                        for u in away
+                    ),
+                )
+            )
+            members -= away
         if not members:
             return dict.fromkeys(orders.ids, nobody)
         if method == "round_robin":

@@ -317,3 +317,10 @@ class OrderGovernanceStage(models.Model):
                 [domain, [("company_id", "in", [self.company_id.id, False])]]
             )
         return domain
+
+    @api.model
+    def governance_health_findings(self):
+        """What is wrong in the governance set-up of the user's companies: a list
+        of dicts ``code``, ``severity`` (``error``/``warning``), ``message``,
+        ``res_model``, ``res_id``. For order management officers."""
+        return self.env["order.governance.health.finding"]._governance_findings()

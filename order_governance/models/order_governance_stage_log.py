@@ -88,6 +88,12 @@ class OrderGovernanceStageLog(models.Model):
         "the stay starts then, without SLA clock, activity or message.",
     )
     reason = fields.Text(readonly=True)
+    routing_note = fields.Char(
+        string="Routing",
+        readonly=True,
+        help="Who the routing passed over when the stay began, and why (e.g. a "
+        "manager on leave whose deputy took the order).",
+    )
     deadline = fields.Datetime(
         readonly=True, help="When the stage's SLA ends, in working hours."
     )

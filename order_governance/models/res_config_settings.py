@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -21,3 +21,19 @@ class ResConfigSettings(models.TransientModel):
     governance_monthly_workbook = fields.Boolean(
         related="company_id.governance_monthly_workbook", readonly=False
     )
+    governance_health_error_count = fields.Integer(
+        string="Health Errors",
+        compute="_compute_governance_health_error_count",
+        help="Errors the governance health check finds now in your companies.",
+    )
+
+    @api.depends("company_id")
+    def _compute_governance_health_error_count(self):
+        count = 0
+        if self.env.user._is_governance_officer():
+            findings = self.env["order.governance.stage"].governance_health_findings()
+            count = sum(1 for finding in findings if finding["severity"] == "error")
+        self.governance_health_error_count = count
+
+    def action_governance_health_check(self):
+        return self.env["order.governance.health.finding"].action_open_health_check()

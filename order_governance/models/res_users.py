@@ -84,3 +84,25 @@ class ResUsers(models.Model):
         return self._is_superuser() or self.has_group(
             "order_governance.group_governance_officer"
         )
+
+    @api.model
+    def _governance_absences(self, when=None):
+        """``{user id: end of leave}`` of the users absent at ``when`` (now): time
+        off on their employee's own resource (what the Time Off app writes; the
+        company's public holidays are not anyone's absence)."""
+        when = when or fields.Datetime.now()
+        self.env["resource.calendar.leaves"].flush_model(
+            ["resource_id", "date_from", "date_to"]
+        )
+        self.env.cr.execute(
+            """
+            SELECT resource.user_id, MAX(leave.date_to)
+              FROM resource_calendar_leaves leave
+              JOIN resource_resource resource ON resource.id = leave.resource_id
+             WHERE resource.user_id IS NOT NULL
+               AND leave.date_from <= %s AND leave.date_to > %s
+          GROUP BY resource.user_id
+            """,
+            [when, when],
+        )
+        return dict(self.env.cr.fetchall())

@@ -111,6 +111,74 @@ class SaleOrder(models.Model):
             },
         ]
 
+    # ------------------------------------------------------------------
+    # Routing preview
+    # ------------------------------------------------------------------
+    def governance_route_preview(self):
+        """Who would own this order at each stage of its flow now, and why: one
+        dict a stage, in sequence, with ``stage_id``, ``department_id``,
+        ``user_id``, ``rule_id`` (ids or False), ``stage``, ``department``,
+        ``user``, ``rule`` (names) and ``reason`` (a sentence). Writes nothing,
+        and takes the path of a real move (the rules, the assignment methods,
+        the fallback), so that the preview never drifts from the routing."""
+        if len(self) != 1:
+            raise UserError(_("The routing preview is for one order at a time."))
+        self.check_access("read")
+        order = self.sudo()
+        stages = order._governance_stages_of(order.company_id).filtered(
+            lambda s: not s.is_cancel
+        )
+        applies = order._governance_applicability()
+        rows = []
+        for stage in stages:
+            if not applies(stage, order):
+                rows.append(
+                    self._governance_route_row(
+                        stage, reason=_("Does not apply to this order: passed over.")
+                    )
+                )
+                continue
+            target = order._governance_resolve_batch(stage, preview=True)[order.id]
+            rows.append(
+                self._governance_route_row(
+                    stage,
+                    target["department"],
+                    target["user"],
+                    target["rule"],
+                    target["rule"]._governance_route_reason(
+                        order, target["department"], target["user"], target["note"]
+                    ),
+                )
+            )
+        return rows
+
+    @api.model
+    def _governance_route_row(
+        self, stage, department=None, user=None, rule=None, reason=""
+    ):
+        return {
+            "stage_id": stage.id,
+            "stage": stage.name,
+            "department_id": department.id if department else False,
+            "department": department.name if department else "",
+            "user_id": user.id if user else False,
+            "user": user.name if user else "",
+            "rule_id": rule.id if rule else False,
+            "rule": rule.name if rule else "",
+            "reason": reason,
+        }
+
+    def action_governance_route_preview(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Routing Preview"),
+            "res_model": "order.governance.route.preview",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
     def _governance_execution_rows(self, documents, state_of, who_of):
         """Panel rows for ``documents`` (read as sudo), linked where the reader may
         open them."""

@@ -25,3 +25,6 @@ from . import test_config_ui
 from . import test_translation
 from . import test_applicability
 from . import test_paid_event
+from . import test_route_preview
+from . import test_absence
+from . import test_health

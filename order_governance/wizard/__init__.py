@@ -2,3 +2,4 @@ from . import order_governance_send_back
 from . import order_governance_reassign
 from . import order_governance_hold_wizard
 from . import order_governance_kpi_export
+from . import order_governance_route_preview
