@@ -1,7 +1,7 @@
 # The project's two commands (see README.md). Everything else is in scripts/dev.py.
 PYTHON ?= python3
 
-.PHONY: run test lint pot benchmark benchmark-install screenshots compat
+.PHONY: run test lint pot benchmark benchmark-install benchmark-transfers screenshots compat
 run:  ## Serve Odoo with the module and demo data on http://localhost:8069
 	$(PYTHON) scripts/dev.py run
 
@@ -23,6 +23,9 @@ benchmark:  ## Build a database of N orders (default 20000) once, print the benc
 
 benchmark-install:  ## Install the module on a database of N orders made without it
 	$(PYTHON) scripts/dev.py benchmark-install --orders $(N)
+
+benchmark-transfers:  ## Validate 1,000 transfers with and without order_governance_stock
+	$(PYTHON) scripts/dev.py benchmark-transfers
 
 SCREENSHOT_LANGS ?=
 screenshots:  ## Take the screenshots into order_governance/static/description/

@@ -20,6 +20,16 @@ Phases, each one process (``scripts/dev.py benchmark`` calls them in turn):
               action that enters the rest of the existing orders, batch by batch,
               then counts what the install created and what the first SLA watch
               escalates (rolled back).
+``transfers`` (transfers benchmark) N confirmed orders of one line of a consumable
+              product that is not storable, so one outgoing transfer each,
+              validated without stock by ``button_validate`` in waves of 50 (one
+              wave a request: written and tracked before the next). Run with and
+              without ``order_governance_stock``, whose hook on ``_action_done``
+              moves the delivered orders; counts the orders whose stage changed.
+              Rolled back: the database is the same afterwards.
+``uninstall`` (transfers benchmark) uninstalls the execution bridges
+              ``order_governance_mrp`` and ``order_governance_stock``, committed, and
+              checks that the core and ``sale_stock`` are still installed.
 
 Each phase prints its rows as JSON lines (``ROW {...}``); dev.py prints the table.
 """
@@ -35,6 +45,8 @@ from datetime import date, timedelta
 ORDER_LINES = 6  # six lines an order: sale.report has as many rows as the stays
 BATCH = 500
 MOVES_SAMPLE = 1000
+WAVE = 50  # transfers validated at once, as a multi-select or a batch transfer
+BRIDGES = ("order_governance_mrp", "order_governance_stock")
 REPEAT = 5
 DONE_PARAM = "order_governance.benchmark_orders"  # orders added so far
 READY_PARAM = "order_governance.benchmark_ready"  # histories spread
@@ -82,7 +94,7 @@ def measured(env):
 # ---------------------------------------------------------------------------
 # build
 # ---------------------------------------------------------------------------
-def quotation_values(env, count, offset, partners, products):
+def quotation_values(env, count, offset, partners, products, lines=ORDER_LINES):
     teams = env["crm.team"].search([("company_id", "in", [False, env.company.id])])
     return [
         {
@@ -97,7 +109,7 @@ def quotation_values(env, count, offset, partners, products):
                         "product_uom_qty": 1 + (offset + i + n) % 5,
                     },
                 )
-                for n in range(ORDER_LINES)
+                for n in range(lines)
             ],
         }
         for i in range(count)
@@ -478,6 +490,98 @@ def moves(env):
 
 
 # ---------------------------------------------------------------------------
+# transfers (rolled back), with and without the stock bridge
+# ---------------------------------------------------------------------------
+def module_state(env, name):
+    module = env["ir.module.module"].sudo().search([("name", "=", name)])
+    return module.state or "unknown"
+
+
+def transfers(env, orders):
+    """Validate the delivery of ``orders`` new confirmed orders, WAVE at a time."""
+    bridge = module_state(env, "order_governance_stock") == "installed"
+    partners, products = benchmark_catalog(env)
+    storable = products.filtered("is_storable")
+    if storable:
+        raise SystemExit(f"Storable benchmark products: {storable.mapped('name')}")
+    sale_orders = env["sale.order"]
+    for offset in range(0, orders, BATCH):
+        batch = env["sale.order"].create(
+            quotation_values(
+                env, min(BATCH, orders - offset), offset, partners, products, lines=1
+            )
+        )
+        batch.action_confirm()
+        sale_orders |= batch
+    pickings = sale_orders.picking_ids.filtered(
+        lambda p: p.picking_type_code == "outgoing"
+    )
+    if len(pickings) != orders or set(pickings.mapped("state")) != {"assigned"}:
+        raise SystemExit(
+            f"Expected {orders:,} ready deliveries, got {len(pickings):,} "
+            f"({', '.join(sorted(set(pickings.mapped('state'))))})"
+        )
+    stage_before = {o.id: o.governance_stage_id for o in sale_orders}
+    settle(env)
+    with measured(env) as result:
+        for start in range(0, len(pickings), WAVE):
+            wave = env["stock.picking"].browse(pickings.ids[start : start + WAVE])
+            action = wave.button_validate()
+            if action is not True:
+                raise SystemExit(f"button_validate asked for a wizard: {action}")
+            # each wave is a request of its own: written and tracked before the next
+            settle(env)
+            env.invalidate_all()
+    done = pickings.filtered(lambda p: p.state == "done")
+    moved = sale_orders.filtered(lambda o: o.governance_stage_id != stage_before[o.id])
+    paths = {f"{stage_before[o.id].name} → {o.governance_stage_id.name}" for o in moved}
+    label = (
+        "with order_governance_stock"
+        if bridge
+        else "without order_governance_stock (core only)"
+    )
+    emit(
+        name=f"validate {orders:,} transfers, waves of {WAVE}, {label}",
+        rows=len(done),
+        seconds=result["seconds"],
+        queries=result["queries"],
+        ms_per_transfer=result["seconds"] * 1000 / orders,
+        moved=len(moved),
+        bridge=bridge,
+        detail=f"{result['seconds'] * 1000 / orders:.1f} ms a transfer; "
+        f"{len(moved):,} orders moved"
+        + (f" ({', '.join(sorted(paths))})" if paths else ""),
+    )
+    env.cr.rollback()
+
+
+def uninstall(env):
+    """Uninstall the execution bridges (committed); the core stays."""
+    modules = env["ir.module.module"].search(
+        [("name", "in", BRIDGES), ("state", "=", "installed")]
+    )
+    start = time.perf_counter()
+    modules.button_immediate_uninstall()
+    seconds = time.perf_counter() - start
+    env.cr.commit()
+    env.invalidate_all()
+    states = {
+        name: module_state(env, name)
+        for name in ("order_governance", "sale_stock", *BRIDGES)
+    }
+    print(f"  modules after the uninstall: {states}", flush=True)
+    expected = {"order_governance": "installed", "sale_stock": "installed"}
+    expected.update(dict.fromkeys(BRIDGES, "uninstalled"))
+    if states != expected:
+        raise SystemExit(f"Unexpected module states after the uninstall: {states}")
+    emit(
+        name=f"uninstall {', '.join(modules.mapped('name'))}",
+        seconds=seconds,
+        detail="order_governance and sale_stock still installed",
+    )
+
+
+# ---------------------------------------------------------------------------
 # workbook
 # ---------------------------------------------------------------------------
 def memory_kib(field):
@@ -529,7 +633,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "phase",
-        choices=["build", "reports", "moves", "workbook", "existing", "entered"],
+        choices=[
+            "build",
+            "reports",
+            "moves",
+            "workbook",
+            "existing",
+            "entered",
+            "transfers",
+            "uninstall",
+        ],
     )
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
@@ -542,6 +655,10 @@ def main(argv=None):
             existing(env, args.orders)
         elif args.phase == "entered":
             entered(env)
+        elif args.phase == "transfers":
+            transfers(env, args.orders)
+        elif args.phase == "uninstall":
+            uninstall(env)
         else:
             {"reports": reports, "moves": moves, "workbook": workbook}[args.phase](env)
     return 0

@@ -768,6 +768,90 @@ def cmd_benchmark_install(args):
             config.unlink(missing_ok=True)
 
 
+def cmd_benchmark_transfers(args):
+    """Validate N transfers (waves of 50) with the stock bridge installed, then
+    again after uninstalling the bridges (the core only): the cost of the hook that
+    moves the delivered orders (issue 11, target: at most 1.2 times the time
+    without). Each configuration is measured ``--runs`` times, each run in a
+    process of its own and rolled back; the ratio compares the medians."""
+    import statistics
+
+    prepare("requirements-test.txt")
+    with postgres_server() as server:
+        dbname = f"og_bench_transfers_{os.getpid()}"
+        config = write_config(server, f"odoo-bench-{os.getpid()}.conf")
+        try:
+            say(f"Creating database {dbname} with {', '.join(ADDONS)} and demo data")
+            install_module(config, dbname, modules=",".join(ADDONS))
+            rows, medians = [], {}
+            for label in ("with", "without"):
+                if label == "without":
+                    say("Uninstalling order_governance_mrp and order_governance_stock")
+                    for row in run_benchmark_phase(
+                        config, dbname, "uninstall", args.orders
+                    ):
+                        say(f"{row['name']}: {row['seconds']:.0f} s")
+                    states = dict(
+                        db_query(
+                            server,
+                            dbname,
+                            "SELECT name, state FROM ir_module_module WHERE name IN "
+                            "('order_governance', 'sale_stock', "
+                            "'order_governance_stock', 'order_governance_mrp')",
+                        )
+                    )
+                    expected = {MODULE: "installed", "sale_stock": "installed"}
+                    expected.update(dict.fromkeys(ADDONS[1:], "uninstalled"))
+                    if states != expected:
+                        raise SetupError(f"Module states after the uninstall: {states}")
+                runs = []
+                for run in range(1, args.runs + 1):
+                    say(
+                        f"Validating {args.orders:,} transfers {label} "
+                        f"order_governance_stock (run {run}/{args.runs})"
+                    )
+                    for row in run_benchmark_phase(
+                        config, dbname, "transfers", args.orders
+                    ):
+                        if row["bridge"] != (label == "with"):
+                            raise SetupError(f"Measured the wrong configuration: {row}")
+                        row["name"] += f" (run {run})"
+                        runs.append(row)
+                medians[label] = statistics.median(row["seconds"] for row in runs)
+                rows += runs
+            ratio = medians["with"] / medians["without"]
+            queries = {
+                label: statistics.median(
+                    row["queries"] for row in rows if row["bridge"] == (label == "with")
+                )
+                for label in medians
+            }
+            for row in rows:
+                row["ratio"] = row["seconds"] / medians["without"]
+            server_version = db_query(server, "postgres", "SHOW server_version")[0][0]
+            print()
+            print(
+                f"{args.orders:,} transfers, waves of 50; {machine_description()}; "
+                f"PostgreSQL {server_version}; ratio: time / median time without"
+            )
+            print()
+            print(benchmark_table(rows))
+            print()
+            print(f"ratio with/without: {ratio:.2f}× (target ≤ 1.2×)")
+            with_queries, without_queries = queries["with"], queries["without"]
+            print(
+                f"queries with/without: {with_queries:,.0f} / {without_queries:,.0f} "
+                f"({with_queries / without_queries:.2f}×)"
+            )
+            return 0
+        finally:
+            drop_database(server, dbname)
+            shutil.rmtree(
+                LOCAL / "odoo-data" / "filestore" / dbname, ignore_errors=True
+            )
+            config.unlink(missing_ok=True)
+
+
 # Odoo's own test suites that `make compat` runs with the project's addons installed,
 # and the failures the same Odoo has without them.
 COMPAT_SUITES = ("sale", "sale_management")
@@ -1012,6 +1096,14 @@ def main(argv=None):
         "benchmark-install", help="install the module on a database of N orders"
     )
     bench_install.add_argument("--orders", type=int, default=20000)
+    bench_transfers = sub.add_parser(
+        "benchmark-transfers",
+        help="validate N transfers with and without order_governance_stock",
+    )
+    bench_transfers.add_argument("--orders", type=int, default=1000)
+    bench_transfers.add_argument(
+        "--runs", type=int, default=2, help="measurements of each configuration"
+    )
     compat = sub.add_parser(
         "compat",
         help="Odoo's own sale and sale_management tests with the project's addons",
@@ -1031,6 +1123,7 @@ def main(argv=None):
         "pot": cmd_pot,
         "benchmark": cmd_benchmark,
         "benchmark-install": cmd_benchmark_install,
+        "benchmark-transfers": cmd_benchmark_transfers,
         "compat": cmd_compat,
     }
     try:

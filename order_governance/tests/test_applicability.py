@@ -66,3 +66,25 @@ class TestApplicability(OrderGovernanceCase):
             ]
         )
         self.assertEqual(rows.order_id, large)
+
+    def test_an_event_goes_to_the_first_stage_that_applies(self):
+        """An event into a stage that does not apply to the order takes it to the
+        first later stage that does; the handoff names the stage passed over."""
+        self.stage_production.sale_event = "invoiced"
+        large, small = self.order_of(20), self.order_of(1)
+        self.flush_tracking()
+        (large | small)._governance_apply_event("invoiced")
+        self.assertEqual(large.governance_stage_id, self.stage_production)
+        self.assertEqual(small.governance_stage_id, self.stage_shipping)
+        self.assertNotIn(self.stage_production, small.stage_log_ids.stage_id)
+        self.flush_tracking()
+        self.assertIn(
+            "Passed over (does not apply to this order): Production",
+            str(small.message_ids[:1].body),
+        )
+        # the lead time counts the stays the order had, no more
+        lead = self.env["order.governance.lead.time.report"].search(
+            [("order_id", "=", small.id)]
+        )
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.handoff_count, 2)  # Received > Confirmed > Shipping
