@@ -28,12 +28,15 @@ class HrDepartment(models.Model):
             self.env["res.users"]._governance_clear_access_cache()
         return res
 
-    def _governance_manager_user(self, notes=None):
+    def _governance_manager_user(self, notes=None, absent=None):
         """The department manager's user; while he is absent, the department's
         deputy; else the nearest parent manager's (same rule). ``notes``, a list,
-        receives a sentence for each absent person passed over."""
+        receives a sentence for each absent person passed over; ``absent``: the
+        absences (``res.users._governance_absences()``) when the caller has them
+        (one query for a whole batch)."""
         self.ensure_one()
-        absent = self.env["res.users"]._governance_absences()
+        if absent is None:
+            absent = self.env["res.users"]._governance_absences()
         department = self
         while department:
             manager = department.manager_id.user_id

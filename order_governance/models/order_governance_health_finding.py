@@ -189,9 +189,9 @@ class OrderGovernanceHealthFinding(models.TransientModel):
 
         def open_matches(rule):
             if rule.id not in matched:
-                matched[rule.id] = set(
-                    Order.search(expression.AND([open_domain, rule._get_domain()])).ids
-                )
+                scope = [("company_id", "in", (rule.company_id or companies).ids)]
+                domain = expression.AND([open_domain, scope, rule._get_domain()])
+                matched[rule.id] = set(Order.search(domain).ids)
             return matched[rule.id]
 
         findings = []

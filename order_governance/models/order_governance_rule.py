@@ -203,8 +203,11 @@ class OrderGovernanceRule(models.Model):
         notes = [] if notes is None else notes
         if method == "user":
             return dict.fromkeys(orders.ids, self.user_id)
+        absent = self.env["res.users"]._governance_absences()
         manager = (
-            department._governance_manager_user(notes=notes) if department else nobody
+            department._governance_manager_user(notes=notes, absent=absent)
+            if department
+            else nobody
         )
         if method == "manager":
             return dict.fromkeys(orders.ids, manager)
@@ -213,7 +216,6 @@ class OrderGovernanceRule(models.Model):
             return {
                 o.id: o.user_id if o.user_id in members else manager for o in orders
             }
-        absent = self.env["res.users"]._governance_absences()
         away = members.filtered(lambda u: u.id in absent)
         if away:
             notes.append(

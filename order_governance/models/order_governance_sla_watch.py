@@ -104,7 +104,10 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
                 stays, targets, _("Orders at risk of missing their deadline")
             )
         if level == 2:
-            accountable = {stay.id: self._accountable_manager(stay) for stay in stays}
+            absent = self.env["res.users"]._governance_absences()
+            accountable = {
+                stay.id: self._accountable_manager(stay, absent) for stay in stays
+            }
             self._notify_digest(stays, accountable, _("Orders past their deadline"))
         stays.order_id._message_log_batch(bodies=notes)
         stays.write({"escalation_level": level, "sla_breached": level >= 2})
@@ -143,10 +146,10 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         return _("%(late)s %(user)s, please decide.", late=late, user=user.name)
 
     @api.model
-    def _accountable_manager(self, stay):
+    def _accountable_manager(self, stay, absent=None):
         department = stay.stage_id.accountable_department_id
         return (
-            department._governance_manager_user()
+            department._governance_manager_user(absent=absent)
             if department
             else self.env["res.users"]
         )
@@ -158,14 +161,17 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         managers above him (department, parent department, accountable department),
         never to the responsible person himself; past the top, the top one."""
         result = {}
+        absent = self.env["res.users"]._governance_absences()  # once for all stays
         for stay in stays:
             department = stay.department_id
             managers = [
-                department._governance_manager_user() if department else None,
-                department.parent_id._governance_manager_user()
+                department._governance_manager_user(absent=absent)
+                if department
+                else None,
+                department.parent_id._governance_manager_user(absent=absent)
                 if department.parent_id
                 else None,
-                self._accountable_manager(stay),
+                self._accountable_manager(stay, absent),
             ]
             if level == 1:
                 chain = [user for user in (stay.user_id, *managers) if user][:1]

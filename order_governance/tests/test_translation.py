@@ -207,6 +207,7 @@ class TestTranslation(OrderGovernanceCase):
             {
                 "action_governance_next": None,  # "Next:" and the stage's name
                 "action_governance_send_back": "退回",
+                "action_governance_route_preview": "路由预览",
                 "action_governance_hold": "暂停",
                 "governance_resume": "恢复",
                 "action_governance_reassign": "重新分配",
