@@ -46,7 +46,8 @@ class TestInstall(TransactionCase):
         self.assertTrue(admin.has_group("order_governance.group_governance_admin"))
 
     def test_menus(self):
-        """Configuration and Reporting menus sit under Sales."""
+        """Configuration (with the Health Check) and Reporting menus sit under
+        Sales."""
         config = self.env.ref("order_governance.order_governance_config_menu")
         self.assertEqual(config.parent_id, self.env.ref("sale.menu_sale_config"))
         self.assertEqual(
@@ -55,6 +56,7 @@ class TestInstall(TransactionCase):
                 self.env.ref("order_governance.order_governance_stage_action"),
                 self.env.ref("order_governance.order_governance_rule_action"),
                 self.env.ref("order_governance.order_governance_hold_reason_action"),
+                self.env.ref("order_governance.order_governance_health_check_action"),
             },
         )
         report = self.env.ref("order_governance.order_governance_report_menu")
