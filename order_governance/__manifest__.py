@@ -18,6 +18,7 @@
         "data/order_governance_stage_data.xml",
         "data/order_governance_hold_reason_data.xml",
         "wizard/order_governance_route_preview_views.xml",
+        "wizard/order_governance_rule_impact_views.xml",
         "views/order_governance_stage_views.xml",
         "views/hr_department_views.xml",
         "views/order_governance_rule_views.xml",

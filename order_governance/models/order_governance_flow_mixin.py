@@ -454,6 +454,11 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 raise AccessError(
                     self.env._("You do not manage the department %s.", outside.name)
                 )
+        return self._governance_apply_reassign(department, user)
+
+    def _governance_apply_reassign(self, department, user):
+        """Make ``department`` and ``user`` responsible for the current stays (the
+        callers have checked the access and the arguments)."""
         self._governance_engine().write(
             {"responsible_department_id": department.id, "responsible_user_id": user.id}
         )

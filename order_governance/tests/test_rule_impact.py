@@ -1,0 +1,96 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import OrderGovernanceCase
+
+
+@tagged("post_install", "-at_install")
+class TestRuleImpact(OrderGovernanceCase):
+    """Changing a rule shows the open orders that would change hands, and applies
+    it to them as reassignments."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rule = cls.give_production_to(cls.prod_worker1)
+
+    def in_production(self, count):
+        return self.put_in(self.create_orders(count), self.stage_production)
+
+    def test_preview_lists_exactly_the_orders_that_change(self):
+        orders = self.in_production(3)
+        shipping = self.put_in(self.create_order(), self.stage_shipping)
+        self.assertEqual(
+            self.rule.governance_impact_preview(), {"count": 0, "orders": []}
+        )
+        self.rule.user_id = self.prod_worker2
+        preview = self.rule.with_user(self.officer).governance_impact_preview()
+        self.assertEqual(preview["count"], 3)
+        self.assertEqual(
+            preview["orders"],
+            [
+                {
+                    "order_id": order.id,
+                    "from_department_id": self.dep_production.id,
+                    "to_department_id": self.dep_production.id,
+                    "from_user_id": self.prod_worker1.id,
+                    "to_user_id": self.prod_worker2.id,
+                }
+                for order in orders
+            ],
+        )
+        self.assertEqual(
+            orders.responsible_user_id, self.prod_worker1
+        )  # nothing written
+        self.rule.with_user(self.officer).action_governance_reroute()
+        self.assertEqual(orders.responsible_user_id, self.prod_worker2)
+        self.assertEqual(
+            orders.stage_log_ids.filtered(lambda s: not s.date_out).user_id,
+            self.prod_worker2,
+        )
+        self.assertNotIn(self.prod_worker2, shipping.stage_log_ids.user_id)
+        self.assertEqual(self.rule.governance_impact_preview()["count"], 0)
+
+    def test_round_robin_keeps_a_responsible_who_is_still_eligible(self):
+        self.in_production(3)
+        self.rule.assignment = "round_robin"
+        self.assertEqual(self.rule.governance_impact_preview()["count"], 0)
+
+    def test_reroute_of_200_orders_is_batched(self):
+        """Re-routing 200 orders costs about what 20 cost (one reassign per new
+        department and person), not ten times as much."""
+        spent = []
+        for count in (20, 200):
+            orders = self.in_production(count)
+            self.rule.user_id = self.prod_worker2 if count == 20 else self.prod_worker1
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.rule.with_user(self.officer).action_governance_reroute()
+            self.env.flush_all()
+            spent.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(orders.responsible_user_id, self.rule.user_id)
+        self.assertLessEqual(spent[1], spent[0] * 3, spent)
+
+    def test_for_officers_one_rule_at_a_time(self):
+        with self.assertRaises(AccessError):
+            self.rule.with_user(self.prod_manager).governance_impact_preview()
+        other = self.give_production_to(self.prod_worker2)
+        with self.assertRaises(UserError):
+            (self.rule | other).governance_impact_preview()
+
+    def test_the_wizard_previews_then_reroutes(self):
+        orders = self.in_production(2)
+        self.rule.user_id = self.prod_worker2
+        wizard = Form(
+            self.env["order.governance.rule.impact"]
+            .with_user(self.officer)
+            .with_context(default_rule_id=self.rule.id)
+        ).save()
+        self.assertEqual(wizard.change_count, 2)
+        self.assertIn(orders[0].name, str(wizard.preview_html))
+        wizard.action_reroute()
+        self.assertEqual(orders.responsible_user_id, self.prod_worker2)
+        self.assertEqual(
+            self.rule.governance_impact_preview()["orders"], []
+        )  # the reroute left nothing to change
