@@ -11,7 +11,9 @@ class OrderGovernanceRuleImpact(models.TransientModel):
     change_count = fields.Integer(
         string="Orders Changing Hands", compute="_compute_preview"
     )
-    preview_html = fields.Html(compute="_compute_preview", sanitize=False)
+    preview_html = fields.Html(
+        string="Impact", compute="_compute_preview", sanitize=False
+    )
 
     @api.depends("rule_id")
     def _compute_preview(self):
