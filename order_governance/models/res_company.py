@@ -24,6 +24,11 @@ class ResCompany(models.Model):
         help="Working hours after the deadline before a breached order is escalated "
         "to the manager of the parent department.",
     )
+    governance_reassign_on_leave = fields.Boolean(
+        string="Hand Over Orders When a Leave Starts",
+        help="When a person's time off starts, the open orders he is responsible for "
+        "go to his department's deputy, else its manager (recorded as reassignments).",
+    )
     governance_monthly_workbook = fields.Boolean(
         string="Monthly KPI Workbook by E-mail",
         help="On the first day of each month, e-mail the previous month's KPI workbook "

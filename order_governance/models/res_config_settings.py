@@ -18,6 +18,9 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         string="Escalate After",
     )
+    governance_reassign_on_leave = fields.Boolean(
+        related="company_id.governance_reassign_on_leave", readonly=False
+    )
     governance_monthly_workbook = fields.Boolean(
         related="company_id.governance_monthly_workbook", readonly=False
     )

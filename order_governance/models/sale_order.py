@@ -1,7 +1,10 @@
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 
 # Sale order states and the governance event each one raises.
 STATE_EVENTS = {"sent": "quotation_sent", "sale": "confirmed", "cancel": "cancelled"}
@@ -110,6 +113,54 @@ class SaleOrder(models.Model):
                 ),
             },
         ]
+
+    # ------------------------------------------------------------------
+    # Leave hand-over
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_governance_hand_over_absent(self):
+        """Scheduled action: in companies that ask for it, the open orders of
+        people on leave go to their department's deputy, else its manager (the
+        rule of routing), as reassignments with a note in the chatter."""
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .search([("governance_reassign_on_leave", "=", True)])
+        )
+        absent = self.env["res.users"]._governance_absences()
+        if not companies or not absent:
+            return
+        orders = self.sudo().search(
+            [
+                ("company_id", "in", companies.ids),
+                ("responsible_user_id", "in", list(absent)),
+                ("governance_stage_id.is_final", "=", False),
+                ("governance_stage_id.is_cancel", "=", False),
+            ]
+        )
+        groups = defaultdict(lambda: self.sudo().browse())
+        notes = {}
+        for order in orders:
+            department = order.responsible_department_id
+            successor = (
+                department._governance_manager_user(absent=absent)
+                if department
+                else self.env["res.users"]
+            )
+            if not successor or successor == order.responsible_user_id:
+                continue
+            absentee = order.responsible_user_id
+            groups[department, successor] |= order
+            notes[order.id] = Markup("<p>%s</p>") % _(
+                "%(user)s is on leave until %(date)s: handed over to %(successor)s.",
+                user=absentee.name,
+                date=format_date(self.env, absent[absentee.id]),
+                successor=successor.name,
+            )
+        for (department, successor), group in groups.items():
+            group._governance_apply_reassign(department, successor)
+        if notes:
+            self.sudo().browse(list(notes))._message_log_batch(bodies=notes)
 
     # ------------------------------------------------------------------
     # Routing preview

@@ -93,3 +93,24 @@ class TestAbsenceAwareRouting(OrderGovernanceCase):
         watch = self.env["order.governance.sla.watch"]
         targets = watch._escalation_targets(self.stay(order), 2)
         self.assertEqual(targets[self.stay(order).id], self.prod_worker2)
+
+    def test_leave_start_hands_the_orders_over_when_the_company_asks(self):
+        self.dep_production.governance_deputy_id = self.employee(self.prod_worker2)
+        order = self.put_in(self.create_order(), self.stage_production)
+        self.assertEqual(order.responsible_user_id, self.prod_manager)
+        self.on_leave(self.prod_manager)
+        SaleOrder = self.env["sale.order"]
+        SaleOrder._cron_governance_hand_over_absent()
+        self.assertEqual(order.responsible_user_id, self.prod_manager)  # not asked
+        self.company.governance_reassign_on_leave = True
+        self.flush_tracking()
+        SaleOrder._cron_governance_hand_over_absent()
+        self.assertEqual(order.responsible_user_id, self.prod_worker2)
+        self.assertEqual(self.stay(order).user_id, self.prod_worker2)
+        self.flush_tracking()
+        self.assertIn(
+            f"{self.prod_manager.name} is on leave until",
+            " ".join(str(body) for body in order.message_ids.mapped("body")),
+        )
+        SaleOrder._cron_governance_hand_over_absent()  # nothing left to hand over
+        self.assertEqual(order.responsible_user_id, self.prod_worker2)
