@@ -29,3 +29,4 @@ from . import test_route_preview
 from . import test_absence
 from . import test_health
 from . import test_rule_impact
+from . import test_matrix

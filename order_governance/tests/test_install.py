@@ -57,6 +57,7 @@ class TestInstall(TransactionCase):
                 self.env.ref("order_governance.order_governance_rule_action"),
                 self.env.ref("order_governance.order_governance_hold_reason_action"),
                 self.env.ref("order_governance.order_governance_health_check_action"),
+                self.env.ref("order_governance.order_governance_matrix_action"),
             },
         )
         report = self.env.ref("order_governance.order_governance_report_menu")

@@ -4,3 +4,4 @@ from . import order_governance_hold_wizard
 from . import order_governance_kpi_export
 from . import order_governance_route_preview
 from . import order_governance_rule_impact
+from . import order_governance_matrix

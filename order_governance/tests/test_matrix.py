@@ -1,0 +1,66 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import OrderGovernanceCase
+
+
+@tagged("post_install", "-at_install")
+class TestResponsibilityMatrix(OrderGovernanceCase):
+    """Departments by stages, R / A / C / I, and the rules that route elsewhere."""
+
+    def matrix(self):
+        return self.env["order.governance.matrix"].create(
+            {"company_id": self.company.id}
+        )
+
+    def cells(self, data, department):
+        row = next(
+            r for r in data["rows"] if r["department"] == department.complete_name
+        )
+        return {
+            stage["name"]: cell
+            for stage, cell in zip(data["stages"], row["cells"], strict=True)
+        }
+
+    def test_letters_and_rule_markers(self):
+        self.stage_production.informed_department_ids = self.dep_sales
+        self.stage_shipping.consulted_department_ids = self.dep_production
+        self.env["order.governance.rule"].create(
+            {
+                "name": "Heavy goods: Production ships them",
+                "company_id": self.company.id,
+                "responsible_department_id": self.dep_production.id,
+                "stage_ids": [Command.set(self.stage_shipping.ids)],
+            }
+        )
+        data = self.matrix()._matrix_data()
+        self.assertEqual(
+            [s["name"] for s in data["stages"]],
+            ["Received", "Confirmed", "Production", "Shipping", "Done"],
+        )
+        omc = self.cells(data, self.dep_omc)
+        self.assertEqual(omc["Received"]["letters"], "A")
+        self.assertEqual(omc["Confirmed"]["letters"], "RA")
+        sales = self.cells(data, self.dep_sales)
+        self.assertEqual(sales["Received"]["letters"], "R")
+        self.assertEqual(sales["Production"]["letters"], "I")
+        production = self.cells(data, self.dep_production)
+        self.assertEqual(production["Production"]["letters"], "R")
+        self.assertEqual(production["Shipping"]["letters"], "C")
+        self.assertEqual(
+            production["Shipping"]["rule"], "Heavy goods: Production ships them"
+        )
+        self.assertFalse(production["Production"]["rule"])  # its own stage: no marker
+
+    def test_page_and_printout(self):
+        matrix = self.matrix()
+        self.assertIn("Order Management", str(matrix.matrix_html))
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "order_governance.report_responsibility_matrix", matrix.ids
+        )
+        self.assertIn(b"Responsibility Matrix", html)
+        self.assertIn(b"Logistics", html)
+        self.assertEqual(
+            matrix.action_print()["report_name"],
+            "order_governance.report_responsibility_matrix",
+        )
