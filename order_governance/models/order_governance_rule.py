@@ -175,8 +175,12 @@ class OrderGovernanceRule(models.Model):
         for order, department, user in self._governance_impact():
             groups[department, user] |= order
         for (department, user), orders in groups.items():
-            # routing's own choice (a parent manager, a deputy): no member check
-            orders.with_env(self.env)._governance_apply_reassign(department, user)
+            # routing's own choice (a parent manager, a deputy): no member check;
+            # the new responsible finds the activities in his list, without one
+            # "assigned to you" e-mail per order
+            orders.with_env(self.env).with_context(
+                mail_activity_quick_update=True
+            )._governance_apply_reassign(department, user)
         return len(groups)
 
     def _governance_impact(self):
