@@ -60,7 +60,4 @@ class TestResponsibilityMatrix(OrderGovernanceCase):
         )
         self.assertIn(b"Responsibility Matrix", html)
         self.assertIn(b"Logistics", html)
-        self.assertEqual(
-            matrix.action_print()["report_name"],
-            "order_governance.report_responsibility_matrix",
-        )
+        self.assertEqual(matrix.action_print()["type"], "ir.actions.report")
