@@ -1,3 +1,4 @@
+from . import order_governance_impact_mixin  # first: models imported below use it
 from . import res_company
 from . import res_config_settings
 from . import res_users

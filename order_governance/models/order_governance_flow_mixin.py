@@ -456,14 +456,18 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 )
         return self._governance_apply_reassign(department, user)
 
-    def _governance_apply_reassign(self, department, user):
+    def _governance_apply_reassign(self, department, user, routing_note=None):
         """Make ``department`` and ``user`` responsible for the current stays (the
-        callers have checked the access and the arguments)."""
+        callers have checked the access and the arguments); ``routing_note``, when
+        given, replaces the stays' note of who was passed over and why."""
         self._governance_engine().write(
             {"responsible_department_id": department.id, "responsible_user_id": user.id}
         )
         stays = self._governance_sanitized()._governance_open_stays()
-        stays.write({"department_id": department.id, "user_id": user.id})
+        values = {"department_id": department.id, "user_id": user.id}
+        if routing_note is not None:
+            values["routing_note"] = routing_note or False
+        stays.write(values)
         with_activity = stays.filtered("activity_id")
         if user:  # one governance activity per person and order: his becomes the main
             self.env["mail.activity"].sudo().search(

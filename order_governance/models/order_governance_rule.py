@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from psycopg2.errors import TransactionRollbackError
 
 from odoo import _, api, fields, models
@@ -18,6 +16,7 @@ ASSIGNMENTS = [
 
 class OrderGovernanceRule(models.Model):
     _name = "order.governance.rule"
+    _inherit = ["order.governance.impact.mixin"]
     _description = "Order Responsibility Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -145,87 +144,19 @@ class OrderGovernanceRule(models.Model):
         return matches, remaining
 
     # ------------------------------------------------------------------
-    # Rule-change impact
+    # Rule-change impact (order.governance.impact.mixin)
     # ------------------------------------------------------------------
-    def governance_impact_preview(self):
-        """The open orders in this rule's stages whose responsible department or
-        person would change if routing ran now with the rules as saved:
-        ``{'count': n, 'orders': [{'order_id', 'from_department_id',
-        'to_department_id', 'from_user_id', 'to_user_id'}]}`` (ids). Writes
-        nothing. For officers."""
-        changes = self._governance_impact()
-        return {
-            "count": len(changes),
-            "orders": [
-                {
-                    "order_id": order.id,
-                    "from_department_id": order.responsible_department_id.id,
-                    "to_department_id": department.id,
-                    "from_user_id": order.responsible_user_id.id,
-                    "to_user_id": user.id,
-                }
-                for order, department, user in changes
-            ],
-        }
-
-    def action_governance_reroute(self):
-        """Apply the impact: each order changing hands is reassigned (tracked in
-        its chatter and its open stay), one reassign per new department and person."""
-        groups = defaultdict(lambda: self.env["sale.order"])
-        for order, department, user in self._governance_impact():
-            groups[department, user] |= order
-        for (department, user), orders in groups.items():
-            # routing's own choice (a parent manager, a deputy): no member check;
-            # the new responsible finds the activities in his list, without one
-            # "assigned to you" e-mail per order
-            orders.with_env(self.env).with_context(
-                mail_activity_quick_update=True
-            )._governance_apply_reassign(department, user)
-        return len(groups)
-
-    def _governance_impact(self):
-        """``[(order, department, user)]``: the open orders of this rule's stages
-        (as sudo) whose responsible would change now. Round robin and least loaded
-        keep a responsible who is still one of the department's people: re-running
-        them would only deal the turns again."""
-        if len(self) != 1:
-            raise UserError(_("Preview the impact of one rule at a time."))
-        if not self.env.user._is_governance_officer():
-            raise AccessError(
-                _("Previewing and applying routing changes is for officers.")
-            )
+    def _governance_impact_orders(self):
         rule = self.sudo()
-        domain = [
-            ("governance_stage_id.is_final", "=", False),
-            ("governance_stage_id.is_cancel", "=", False),
-            ("governance_stage_id", "!=", False),
-        ]
+        domain = self._governance_open_order_domain()
         if rule.stage_ids:
             domain.append(("governance_stage_id", "in", rule.stage_ids.ids))
         if rule.company_id:
             domain.append(("company_id", "=", rule.company_id.id))
-        orders = self.env["sale.order"].sudo().search(domain, order="id")
-        changes = []
-        for stage, stage_orders in orders.grouped("governance_stage_id").items():
-            resolution = stage_orders._governance_resolve_batch(stage, preview=True)
-            for order in stage_orders:
-                target = resolution[order.id]
-                department, user = target["department"], target["user"]
-                method = target["rule"].assignment or "manager"
-                keeps = (
-                    method in ("round_robin", "least_loaded")
-                    and department == order.responsible_department_id
-                    and order.responsible_user_id
-                    in department._governance_member_users()
-                )
-                if keeps:
-                    continue
-                if (department, user) != (
-                    order.responsible_department_id,
-                    order.responsible_user_id,
-                ):
-                    changes.append((order, department, user))
-        return changes
+        return self.env["sale.order"].sudo().search(domain, order="id")
+
+    def _governance_reroute_reason(self):
+        return _("Re-routed after a change of the rule %s.", self.sudo().name)
 
     def _governance_route_reason(self, order, department, user, note=""):
         """Why ``order`` goes to ``department`` and ``user`` under this rule (or,

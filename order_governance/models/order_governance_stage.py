@@ -18,6 +18,7 @@ MAX_SLA_HOURS = 2000
 
 class OrderGovernanceStage(models.Model):
     _name = "order.governance.stage"
+    _inherit = ["order.governance.impact.mixin"]
     _description = "Governed Order Stage"
     _order = "sequence, id"
     _check_company_auto = True
@@ -317,6 +318,17 @@ class OrderGovernanceStage(models.Model):
                 [domain, [("company_id", "in", [self.company_id.id, False])]]
             )
         return domain
+
+    # ------------------------------------------------------------------
+    # RACI-change impact (order.governance.impact.mixin)
+    # ------------------------------------------------------------------
+    def _governance_impact_orders(self):
+        domain = self._governance_open_order_domain()
+        domain.append(("governance_stage_id", "=", self.id))
+        return self.env["sale.order"].sudo().search(domain, order="id")
+
+    def _governance_reroute_reason(self):
+        return _("Re-routed after a change of the stage %s.", self.sudo().name)
 
     @api.model
     def governance_health_findings(self):

@@ -139,7 +139,6 @@ class SaleOrder(models.Model):
             ]
         )
         groups = defaultdict(lambda: self.sudo().browse())
-        notes = {}
         for order in orders:
             department = order.responsible_department_id
             successor = (
@@ -150,17 +149,18 @@ class SaleOrder(models.Model):
             if not successor or successor == order.responsible_user_id:
                 continue
             absentee = order.responsible_user_id
-            groups[department, successor] |= order
-            notes[order.id] = Markup("<p>%s</p>") % _(
+            note = _(
                 "%(user)s is on leave until %(date)s: handed over to %(successor)s.",
                 user=absentee.name,
                 date=format_date(self.env, absent[absentee.id]),
                 successor=successor.name,
             )
-        for (department, successor), group in groups.items():
-            group._governance_apply_reassign(department, successor)
-        if notes:
-            self.sudo().browse(list(notes))._message_log_batch(bodies=notes)
+            groups[department, successor, note] |= order
+        for (department, successor, note), group in groups.items():
+            # one chatter message an order: the tracking of the new responsible,
+            # with the reason as its body
+            group._track_set_log_message(Markup("<p>%s</p>") % note)
+            group._governance_apply_reassign(department, successor, routing_note=note)
 
     # ------------------------------------------------------------------
     # Routing preview

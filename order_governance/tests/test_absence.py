@@ -108,9 +108,11 @@ class TestAbsenceAwareRouting(OrderGovernanceCase):
         self.assertEqual(order.responsible_user_id, self.prod_worker2)
         self.assertEqual(self.stay(order).user_id, self.prod_worker2)
         self.flush_tracking()
-        self.assertIn(
-            f"{self.prod_manager.name} is on leave until",
-            " ".join(str(body) for body in order.message_ids.mapped("body")),
+        told = order.message_ids.filtered(
+            lambda m: f"{self.prod_manager.name} is on leave until" in str(m.body)
         )
+        self.assertEqual(len(told), 1)
+        self.assertTrue(told.tracking_value_ids)  # the reason is the tracking's body
+        self.assertIn("handed over to", self.stay(order).routing_note)
         SaleOrder._cron_governance_hand_over_absent()  # nothing left to hand over
         self.assertEqual(order.responsible_user_id, self.prod_worker2)

@@ -42,6 +42,8 @@ class TestRuleImpact(OrderGovernanceCase):
         self.assertEqual(
             orders.responsible_user_id, self.prod_worker1
         )  # nothing written
+        self.flush_tracking()
+        messages_before = orders.message_ids
         self.rule.with_user(self.officer).action_governance_reroute()
         self.assertEqual(orders.responsible_user_id, self.prod_worker2)
         self.assertEqual(
@@ -50,6 +52,14 @@ class TestRuleImpact(OrderGovernanceCase):
         )
         self.assertNotIn(self.prod_worker2, shipping.stage_log_ids.user_id)
         self.assertEqual(self.rule.governance_impact_preview()["count"], 0)
+        self.flush_tracking()
+        for order in orders:  # one chatter entry each: the tracking, with why
+            new = order.message_ids - messages_before
+            self.assertEqual(len(new), 1, new.mapped("body"))
+            self.assertIn(f"change of the rule {self.rule.name}", str(new.body))
+            self.assertEqual(
+                new.tracking_value_ids.mapped("new_value_char"), [self.prod_worker2.name]
+            )
 
     def test_round_robin_keeps_a_responsible_who_is_still_eligible(self):
         self.in_production(3)
@@ -82,6 +92,37 @@ class TestRuleImpact(OrderGovernanceCase):
         other = self.give_production_to(self.prod_worker2)
         with self.assertRaises(UserError):
             (self.rule | other).governance_impact_preview()
+
+    def test_a_stage_raci_change_offers_the_same(self):
+        """Shipping has no rule: its department decides. Giving it to Operations
+        moves its open orders to Operations' manager, not Production's."""
+        shipping = self.put_in(self.create_orders(2), self.stage_shipping)
+        production = self.in_production(1)
+        self.stage_shipping.responsible_department_id = self.dep_operations
+        preview = self.stage_shipping.with_user(self.officer).governance_impact_preview()
+        self.assertEqual(
+            [row["order_id"] for row in preview["orders"]], shipping.ids
+        )
+        self.assertEqual(
+            {row["to_user_id"] for row in preview["orders"]}, {self.ops_manager.id}
+        )
+        with self.assertRaises(AccessError):
+            self.stage_shipping.with_user(self.prod_manager).action_governance_reroute()
+        self.assertEqual(shipping.responsible_department_id, self.dep_logistics)
+        wizard = Form(
+            self.env["order.governance.rule.impact"]
+            .with_user(self.officer)
+            .with_context(default_stage_id=self.stage_shipping.id)
+        ).save()
+        self.assertEqual(wizard.change_count, 2)
+        wizard.action_reroute()
+        self.assertEqual(shipping.responsible_department_id, self.dep_operations)
+        self.assertEqual(shipping.responsible_user_id, self.ops_manager)
+        self.assertEqual(production.responsible_user_id, self.prod_worker1)
+        self.flush_tracking()
+        self.assertIn(
+            "change of the stage Shipping", str(shipping[0].message_ids[0].body)
+        )
 
     def test_the_wizard_previews_then_reroutes(self):
         orders = self.in_production(2)

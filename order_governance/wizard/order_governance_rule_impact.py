@@ -1,12 +1,14 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class OrderGovernanceRuleImpact(models.TransientModel):
     _name = "order.governance.rule.impact"
-    _description = "Impact of a Responsibility Rule on Open Orders"
+    _description = "Impact of a Routing Change on Open Orders"
 
-    rule_id = fields.Many2one(
-        comodel_name="order.governance.rule", required=True, ondelete="cascade"
+    rule_id = fields.Many2one(comodel_name="order.governance.rule", ondelete="cascade")
+    stage_id = fields.Many2one(
+        comodel_name="order.governance.stage", ondelete="cascade"
     )
     change_count = fields.Integer(
         string="Orders Changing Hands", compute="_compute_preview"
@@ -15,10 +17,19 @@ class OrderGovernanceRuleImpact(models.TransientModel):
         string="Impact", compute="_compute_preview", sanitize=False
     )
 
-    @api.depends("rule_id")
+    @api.constrains("rule_id", "stage_id")
+    def _check_one_change(self):
+        if any(bool(w.rule_id) == bool(w.stage_id) for w in self):
+            raise ValidationError(_("Preview the impact of one rule or one stage."))
+
+    def _changed_record(self):
+        return self.rule_id or self.stage_id
+
+    @api.depends("rule_id", "stage_id")
     def _compute_preview(self):
         for wizard in self:
-            changes = wizard.rule_id._governance_impact() if wizard.rule_id else []
+            changed = wizard._changed_record()
+            changes = changed._governance_impact() if changed else []
             wizard.change_count = len(changes)
             wizard.preview_html = self.env["ir.qweb"]._render(
                 "order_governance.rule_impact_table",
@@ -40,7 +51,7 @@ class OrderGovernanceRuleImpact(models.TransientModel):
                                 filter(None, [department.name, user.name])
                             ),
                         }
-                        for order, department, user in changes
+                        for order, department, user, _note in changes
                     ]
                 },
             )
@@ -48,7 +59,7 @@ class OrderGovernanceRuleImpact(models.TransientModel):
     def action_reroute(self):
         self.ensure_one()
         count = self.change_count
-        self.rule_id.action_governance_reroute()
+        self._changed_record().action_governance_reroute()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
