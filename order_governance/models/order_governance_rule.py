@@ -1,7 +1,7 @@
 from psycopg2.errors import TransactionRollbackError
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_date, mute_logger
 from odoo.tools.safe_eval import safe_eval
 

@@ -58,7 +58,8 @@ class TestRuleImpact(OrderGovernanceCase):
             self.assertEqual(len(new), 1, new.mapped("body"))
             self.assertIn(f"change of the rule {self.rule.name}", str(new.body))
             self.assertEqual(
-                new.tracking_value_ids.mapped("new_value_char"), [self.prod_worker2.name]
+                new.tracking_value_ids.mapped("new_value_char"),
+                [self.prod_worker2.name],
             )
 
     def test_round_robin_keeps_a_responsible_who_is_still_eligible(self):
@@ -99,10 +100,10 @@ class TestRuleImpact(OrderGovernanceCase):
         shipping = self.put_in(self.create_orders(2), self.stage_shipping)
         production = self.in_production(1)
         self.stage_shipping.responsible_department_id = self.dep_operations
-        preview = self.stage_shipping.with_user(self.officer).governance_impact_preview()
-        self.assertEqual(
-            [row["order_id"] for row in preview["orders"]], shipping.ids
-        )
+        preview = self.stage_shipping.with_user(
+            self.officer
+        ).governance_impact_preview()
+        self.assertEqual([row["order_id"] for row in preview["orders"]], shipping.ids)
         self.assertEqual(
             {row["to_user_id"] for row in preview["orders"]}, {self.ops_manager.id}
         )
