@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.osv import expression
@@ -62,7 +64,10 @@ class OrderGovernanceHealthFinding(models.TransientModel):
             raise AccessError(
                 _("The governance health check is for order management officers.")
             )
-        companies = self.env.companies
+        return self._governance_findings_of(self.env.companies)
+
+    @api.model
+    def _governance_findings_of(self, companies):
         checker = self.sudo().with_context(active_test=True)
         stages = checker.env["order.governance.stage"].search(
             [("company_id", "in", [*companies.ids, False])]
@@ -83,6 +88,93 @@ class OrderGovernanceHealthFinding(models.TransientModel):
         findings += checker._check_companies(companies)
         findings += checker._check_users(companies)
         return findings
+
+    # ------------------------------------------------------------------
+    # Weekly reminder to the administrators
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_governance_health_activity(self):
+        """Scheduled action (weekly): the governance administrators of each company
+        whose set-up has errors get one to-do on its order management department
+        listing them (updated, not repeated, while it is open); when a company
+        has no error left, its open to-dos are marked done."""
+        activity_type = self.env.ref(
+            "order_governance.mail_activity_type_health_check", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        admins = self.env.ref("order_governance.group_governance_admin").users
+        checker = self.sudo().with_context(active_test=True)
+        for company in checker.env["res.company"].search([]):
+            errors = [
+                finding
+                for finding in checker._governance_findings_of(company)
+                if finding["severity"] == "error"
+            ]
+            open_ones = checker._health_activities(company, activity_type)
+            if not errors:
+                open_ones.action_feedback(feedback=_("No governance error left."))
+                continue
+            anchor = checker._health_activity_anchor(company)
+            if not anchor:
+                continue  # no department at all: nothing to hang a to-do on
+            summary = _("Governance health check: %s errors", len(errors))
+            note = checker._health_activity_note(errors)
+            for user in admins.filtered(
+                lambda u, c=company: u.active and not u.share and c in u.company_ids
+            ):
+                mine = open_ones.filtered(lambda a, u=user: a.user_id == u)
+                if mine:
+                    mine.write({"summary": summary, "note": note})
+                    continue
+                anchor.with_context(mail_activity_quick_update=True).activity_schedule(
+                    activity_type_id=activity_type.id,
+                    summary=summary,
+                    note=note,
+                    user_id=user.id,
+                )
+
+    @api.model
+    def _health_activities(self, company, activity_type):
+        departments = (
+            self.env["hr.department"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id)])
+        )
+        return self.env["mail.activity"].search(
+            [
+                ("activity_type_id", "=", activity_type.id),
+                ("res_model", "=", "hr.department"),
+                ("res_id", "in", departments.ids),
+            ]
+        )
+
+    @api.model
+    def _health_activity_anchor(self, company):
+        """Where the weekly to-do of ``company`` hangs: its order management
+        department, else a department its stages rely on."""
+        return (
+            company.order_management_department_id
+            or (
+                self.env["order.governance.stage"]
+                .search([("company_id", "=", company.id)])
+                .responsible_department_id[:1]
+            )
+        )
+
+    @api.model
+    def _health_activity_note(self, errors):
+        items = Markup("").join(
+            Markup("<li>%s</li>") % finding["message"] for finding in errors[:20]
+        )
+        more = len(errors) - 20
+        return (
+            Markup("<p>%s</p><ul>%s</ul>")
+            % (_("The governance health check finds these errors:"), items)
+            + (Markup("<p>%s</p>") % _("… and %s more.", more) if more > 0 else "")
+            + Markup('<p><a href="/odoo/governance-health">%s</a></p>')
+            % _("Open the Health Check")
+        )
 
     @api.model
     def _finding(self, code, severity, message, record):

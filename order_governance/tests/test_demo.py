@@ -72,3 +72,17 @@ class TestDemoData(TransactionCase):
         self.assertEqual(
             order.governance_stage_id, self.env.ref("order_governance.stage_invoicing")
         )
+
+    def test_the_demo_company_is_healthy(self):
+        """The demo is configured right: the health check finds nothing to fix
+        (an administrator breaks a rule himself to see a finding)."""
+        company = self.orders.company_id
+        admin = self.env.ref("base.user_admin")
+        findings = (
+            self.env["order.governance.stage"]
+            .with_user(admin)
+            .with_company(company)
+            .with_context(allowed_company_ids=company.ids)
+            .governance_health_findings()
+        )
+        self.assertEqual(findings, [])

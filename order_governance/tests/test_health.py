@@ -153,3 +153,34 @@ class TestHealthCheck(OrderGovernanceCase):
         errors = [f for f in self.findings() if f["severity"] == "error"]
         self.assertEqual(settings.governance_health_error_count, len(errors))
         self.assertGreaterEqual(len(errors), 1)
+
+    def test_administrators_get_one_weekly_to_do_while_there_are_errors(self):
+        admin = self._person(
+            "gov_admin", "order_governance.group_governance_admin", self.dep_omc
+        )
+        Finding = self.env["order.governance.health.finding"]
+
+        def to_dos():
+            return self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "hr.department"),
+                    ("res_id", "=", self.dep_omc.id),
+                    ("activity_type_id.name", "=", "Governance Health Check"),
+                ]
+            )
+
+        Finding._cron_governance_health_activity()
+        self.assertFalse(to_dos())  # a sound set-up: nothing to do
+        self.stage_shipping.responsible_department_id = False
+        Finding._cron_governance_health_activity()
+        Finding._cron_governance_health_activity()  # a week later, not fixed
+        self.assertEqual(to_dos().user_id, admin)  # one, for the administrator only
+        self.assertEqual(len(to_dos()), 1)
+        self.assertIn("Shipping has no responsible department", str(to_dos().note))
+        self.assertIn("/odoo/governance-health", str(to_dos().note))
+        self.stage_shipping.responsible_department_id = self.dep_logistics
+        Finding._cron_governance_health_activity()
+        self.assertFalse(to_dos())  # fixed: marked done
+        self.assertIn(
+            "No governance error left", str(self.dep_omc.message_ids[:1].body)
+        )
