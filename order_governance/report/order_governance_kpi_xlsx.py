@@ -14,10 +14,11 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
     _description = "Order Governance KPI Workbook"
 
     @api.model
-    def generate(self, domain, backlog_domain, header=()):
+    def generate(self, domain, backlog_domain, header=(), companies=None):
         """Bytes of the .xlsx for the stays matching ``domain`` (KPI report) and the
         backlog matching ``backlog_domain``. ``header``: (label, text) pairs that
-        say what the workbook covers, written above the summary."""
+        say what the workbook covers, written above the summary. ``companies``:
+        whose responsibility matrix the RACI sheet shows (default: the user's)."""
         output = io.BytesIO()
         # constant_memory: rows are streamed to temporary files, so the Transitions
         # sheet costs no memory per row; every sheet is written top to bottom.
@@ -57,6 +58,9 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         self._write_transitions(
             workbook.add_worksheet(_("Transitions")), styles, Report, domain
         )
+        self._write_raci(
+            workbook.add_worksheet(_("RACI")), styles, companies or self.env.companies
+        )
         workbook.close()
         return output.getvalue()
 
@@ -79,6 +83,7 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             "int": workbook.add_format({"num_format": "0"}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
             "text": workbook.add_format({}),
+            "center": workbook.add_format({"align": "center", "text_wrap": True}),
         }
 
     # ------------------------------------------------------------------
@@ -244,6 +249,41 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             )
             sheet.write_number(index, 7, row.overdue_hours, styles["hours"])
         sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+
+    def _write_raci(self, sheet, styles, companies):
+        """The responsibility matrix of each company: departments by stages, the
+        letters in each cell, and the rule that gives a stage to a department
+        other than the stage's own in brackets."""
+        Matrix = self.env["order.governance.matrix"]
+        sheet.set_column(0, 0, 32)
+        row = 0
+        for company in companies.sorted("name"):
+            matrix = Matrix._governance_matrix(company)
+            sheet.write(row, 0, matrix["company"], styles["title"])
+            headers = [_("Department"), *(stage["name"] for stage in matrix["stages"])]
+            self._write_header(
+                sheet, styles, row + 1, headers, [32] + [16] * len(matrix["stages"])
+            )
+            row += 2
+            for line in matrix["rows"]:
+                sheet.write(row, 0, line["department"])
+                for col, cell in enumerate(line["cells"], start=1):
+                    text = cell["letters"]
+                    if cell["rule"]:
+                        text = f"{text} [{cell['rule']}]".strip()
+                    if text:
+                        sheet.write_string(row, col, text, styles["center"])
+                row += 1
+            row += 1
+        sheet.write(
+            row,
+            0,
+            _(
+                "R: responsible (executes the stage) · A: accountable · C: consulted "
+                "· I: informed · [rule]: a responsibility rule gives the stage to "
+                "this department for some orders."
+            ),
+        )
 
     def _write_transitions(self, sheet, styles, Report, domain):
         headers = [

@@ -12,7 +12,7 @@ from odoo.tests import tagged
 from .test_kpi_report import KpiCase
 from .test_sla import MONDAY, TUESDAY, at
 
-SHEETS = ["Summary", "By stage", "By person", "Overdue now", "Transitions"]
+SHEETS = ["Summary", "By stage", "By person", "Overdue now", "Transitions", "RACI"]
 TRANSITIONS = [
     "Order",
     "Stage",
@@ -81,6 +81,36 @@ class TestKpiWorkbook(KpiCase):
             }
         )
         return wizard, wizard._workbook_bytes()
+
+    def test_raci_sheet_is_the_responsibility_matrix(self):
+        rule = self.give_production_to(self.log_worker)
+        rule.responsible_department_id = self.dep_logistics
+        other = self.env["res.company"].create({"name": "Not Mine"})
+        wizard = (
+            self.env["order.governance.kpi.export"]
+            .with_user(self.officer)
+            .create(
+                {
+                    "date_from": date(2026, 11, 23),
+                    "date_to": date(2026, 11, 24),
+                    "company_ids": [(6, 0, (self.company | other).ids)],
+                }
+            )
+        )
+        sheet = load_workbook(io.BytesIO(wizard._workbook_bytes()))["RACI"]
+        rows = [row for row in sheet.iter_rows(values_only=True)]
+        self.assertEqual(rows[0][0], self.company.name)  # not the foreign company
+        matrix = self.env["order.governance.matrix"]._governance_matrix(self.company)
+        stages = [stage["name"] for stage in matrix["stages"]]
+        self.assertEqual(list(rows[1][: len(stages) + 1]), ["Department", *stages])
+        table = {row[0]: row[1 : len(stages) + 1] for row in rows[2:] if row[0]}
+        production = dict(zip(stages, table["Operations / Production"], strict=True))
+        self.assertEqual(production["Production"], "R")
+        logistics = dict(zip(stages, table["Logistics"], strict=True))
+        self.assertEqual(logistics["Shipping"], "R")
+        self.assertEqual(logistics["Production"], f"[{rule.name}]")
+        self.assertNotIn(other.name, [row[0] for row in rows])
+        self.assertTrue(rows[-1][0].startswith("R: responsible"))
 
     def test_sheets_headers_and_summary_equal_the_view(self):
         """The workbook's summary shows the view's figures for the same filters."""

@@ -82,7 +82,13 @@ class OrderGovernanceKpiExport(models.TransientModel):
         return (
             self.env["order.governance.kpi.xlsx"]
             .with_context(tz=self._tz_name())
-            .generate(stays, backlog, header=self._workbook_header())
+            .generate(
+                stays,
+                backlog,
+                header=self._workbook_header(),
+                companies=(self.company_ids & self.env.user.company_ids)
+                or self.env.companies,
+            )
         )
 
     def _workbook_header(self):

@@ -34,11 +34,15 @@ class OrderGovernanceMatrix(models.TransientModel):
             )
 
     def _matrix_data(self):
-        """``{'stages': [...], 'rows': [{'department', 'cells': [{'letters',
-        'rule', 'rule_url'}]}]}`` for the company's flow (read as superuser: the
-        matrix is the company's organisation, not anyone's orders)."""
         self.ensure_one()
-        company = self.company_id
+        return self._governance_matrix(self.company_id)
+
+    @api.model
+    def _governance_matrix(self, company):
+        """``{'stages': [...], 'rows': [{'department', 'cells': [{'letters',
+        'rule', 'rule_url'}]}], 'company'}`` for ``company``'s flow (read as
+        superuser: the matrix is the company's organisation, not anyone's
+        orders). The matrix page, its printout and the workbook's RACI sheet."""
         Stage = self.env["order.governance.stage"].sudo().with_context(active_test=True)
         stages = Stage.search(
             [("company_id", "in", [company.id, False]), ("is_cancel", "=", False)]
