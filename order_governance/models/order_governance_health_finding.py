@@ -22,6 +22,27 @@ class OrderGovernanceHealthFinding(models.TransientModel):
     message = fields.Text(readonly=True)
     res_model = fields.Char(string="Model", readonly=True)
     res_id = fields.Integer(string="Record", readonly=True)
+    fixed = fields.Boolean(
+        compute="_compute_fixed",
+        help="The check no longer finds it: it was fixed since the list was made.",
+    )
+
+    def _compute_fixed(self):
+        """Read-only (the list is read again when the user comes back from the
+        record he fixed): the checks run once for the whole list."""
+        if not self.env.user._is_governance_officer():
+            self.fixed = False
+            return
+        still = {
+            (finding["code"], finding["res_model"], finding["res_id"])
+            for finding in self._governance_findings()
+        }
+        for finding in self:
+            finding.fixed = (
+                finding.code,
+                finding.res_model,
+                finding.res_id,
+            ) not in still
 
     @api.model
     def action_open_health_check(self):

@@ -146,6 +146,10 @@ class TestHealthCheck(OrderGovernanceCase):
             (opened["res_model"], opened["res_id"]),
             ("order.governance.stage", self.stage_shipping.id),
         )
+        self.assertFalse(finding.fixed)
+        self.stage_shipping.responsible_department_id = self.dep_logistics
+        finding.invalidate_recordset(["fixed"])
+        self.assertTrue(finding.fixed)  # the list, read again, says so
 
     def test_settings_count_the_errors(self):
         self.stage_shipping.responsible_department_id = False

@@ -109,3 +109,27 @@ class TestDeskTours(HttpCase, OrderGovernanceCase):
             "order_governance_desk_filter_tour",
             login=self.ops_manager.login,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestHealthTour(HttpCase, OrderGovernanceCase):
+    """A governance administrator fixes what the health check finds, from the
+    web client (stages and rules are his to change)."""
+
+    def test_follow_a_finding_fix_it_see_it_gone(self):
+        admin = self._person(
+            "gov_admin", "order_governance.group_governance_admin", self.dep_omc
+        )
+        packing = self.env["order.governance.stage"].create(
+            {
+                "name": "Packing",
+                "sequence": 35,
+                "company_id": self.company.id,
+            }
+        )
+        self.start_tour(
+            "/odoo/governance-health",
+            "order_governance_health_tour",
+            login=admin.login,
+        )
+        self.assertEqual(packing.responsible_department_id, self.dep_logistics)
