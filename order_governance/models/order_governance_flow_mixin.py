@@ -1,4 +1,6 @@
+import operator
 from collections import defaultdict
+from functools import reduce
 
 from markupsafe import Markup
 
@@ -594,7 +596,24 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
 
     def _governance_responsible_changed(self):
         """Override to follow a new responsible person (a move or a reassign), e.g.
-        on the documents the executing department works on in its own app."""
+        on the documents the executing department works on in its own app (see
+        ``_governance_assign_documents``)."""
+
+    def _governance_assign_documents(self, stage_flag, documents_of):
+        """The responsible person of each order whose stage has ``stage_flag`` set
+        becomes the Responsible (``user_id``) of ``documents_of(order)`` (a
+        recordset, read as superuser): one write per person. No "you have been
+        assigned" mail: the governance activity tells him already, and that mail
+        fails when the mover has no email address."""
+        by_user = defaultdict(list)
+        for order in self.sudo():
+            if order.governance_stage_id[stage_flag] and order.responsible_user_id:
+                by_user[order.responsible_user_id].append(documents_of(order))
+        for user, batches in by_user.items():
+            documents = reduce(operator.or_, batches)
+            documents.filtered(lambda d, u=user: d.user_id != u).with_context(
+                mail_auto_subscribe_no_notify=True
+            ).write({"user_id": user.id})
 
     def _governance_lock(self):
         """Lock the orders' rows: of two simultaneous moves of one order, the second

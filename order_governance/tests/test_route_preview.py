@@ -146,3 +146,16 @@ class TestRoutePreview(OrderGovernanceCase):
         self.assertIn("Pick an order", str(blank.preview_html))
         blank.order_id = order
         self.assertIn("Shipping", str(blank.preview_html))
+
+    def test_the_wizard_refuses_an_order_the_user_cannot_read(self):
+        """Over RPC the wizard takes any order id: it shows the routing of orders
+        the user may read only."""
+        order = self.put_in(self.create_order(), self.stage_production)
+        Wizard = self.env["order.governance.route.preview"].with_user(self.log_worker)
+        with self.assertRaises(AccessError):
+            Wizard.create({"order_id": order.id}).preview_html  # noqa: B018
+        with self.assertRaises(AccessError):
+            Wizard.onchange({"order_id": order.id}, ["order_id"], {"preview_html": {}})
+        owned = self.create_order(owner_department_id=self.dep_logistics.id)
+        mine = Wizard.create({"order_id": owned.id})
+        self.assertIn("Production", str(mine.preview_html))

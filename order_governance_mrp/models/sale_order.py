@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import _, models
 
 MRP_EVENTS = ("production_started", "produced")
@@ -45,19 +43,9 @@ class SaleOrder(models.Model):
         """The responsible person of a stage that executes the manufacturing
         orders becomes their Responsible (one write per person)."""
         res = super()._governance_responsible_changed()
-        by_user = defaultdict(lambda: self.env["mrp.production"].sudo())
-        for order in self.sudo():
-            stage = order.governance_stage_id
-            if stage.assign_productions and order.responsible_user_id:
-                by_user[order.responsible_user_id] |= (
-                    order._governance_open_productions()
-                )
-        for user, productions in by_user.items():
-            # the governance activity tells him already: no "you have been
-            # assigned" mail (which also fails when the mover has no email address)
-            productions.filtered(lambda p, u=user: p.user_id != u).with_context(
-                mail_auto_subscribe_no_notify=True
-            ).write({"user_id": user.id})
+        self._governance_assign_documents(
+            "assign_productions", lambda order: order._governance_open_productions()
+        )
         return res
 
     def _governance_execution_sections(self):

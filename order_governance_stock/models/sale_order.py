@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import _, models
 
 STOCK_EVENTS = ("delivery_started", "delivered")
@@ -52,16 +50,9 @@ class SaleOrder(models.Model):
         """The responsible person of a stage that executes the transfers becomes
         their Responsible (one write per person)."""
         res = super()._governance_responsible_changed()
-        by_user = defaultdict(lambda: self.env["stock.picking"].sudo())
-        for order in self.sudo():
-            if order.governance_stage_id.assign_transfers and order.responsible_user_id:
-                by_user[order.responsible_user_id] |= order._governance_open_transfers()
-        for user, pickings in by_user.items():
-            # the governance activity tells him already: no "you have been
-            # assigned" mail (which also fails when the mover has no email address)
-            pickings.filtered(lambda p, u=user: p.user_id != u).with_context(
-                mail_auto_subscribe_no_notify=True
-            ).write({"user_id": user.id})
+        self._governance_assign_documents(
+            "assign_transfers", lambda order: order._governance_open_transfers()
+        )
         return res
 
     def _governance_execution_sections(self):
