@@ -456,6 +456,49 @@ def take_screenshots(odoo, browser, base_url, lang):
     browser.screenshot(target("stage_performance"))
     with tempfile.TemporaryDirectory(prefix="og-screenshots-") as workdir:
         shoot_workbook(odoo, browser, target("workbook"), Path(workdir))
+    browser.open(
+        f"{base_url}{ACTION}.order_governance_matrix_action",
+        ".o_governance_matrix table",
+    )
+    browser.screenshot(target("matrix"))
+    shoot_health_check(odoo, browser, base_url, target("health_check"))
+
+
+def xmlid(odoo, name):
+    """The id of the module's record ``name`` (its xml id)."""
+    rows = odoo.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", dev.MODULE), ("name", "=", name)],
+        ["res_id"],
+    )
+    return rows[0]["res_id"]
+
+
+def shoot_health_check(odoo, browser, base_url, path):
+    """The demo is healthy: a deliberately broken rule (its user is not one of
+    its department's people, and it hides the rules after it) for the picture,
+    removed afterwards."""
+    production = xmlid(odoo, "stage_production")
+    department = xmlid(odoo, "dep_production")
+    outsider = xmlid(odoo, "user_logistics_clerk")
+    rule = odoo.call(
+        "order.governance.rule",
+        "create",
+        {
+            "name": "Rush orders to Luis",
+            "sequence": 1,
+            "stage_ids": [(6, 0, [production])],
+            "responsible_department_id": department,
+            "assignment": "user",
+            "user_id": outsider,
+        },
+    )
+    try:
+        browser.open(f"{base_url}/odoo/governance-health", ".o_list_view .o_data_row")
+        browser.screenshot(path)
+    finally:
+        odoo.call("order.governance.rule", "unlink", [rule])
 
 
 # ---------------------------------------------------------------------------
