@@ -65,7 +65,10 @@ class OrderGovernanceImpactMixin(models.AbstractModel):
             raise AccessError(
                 _("Previewing and applying routing changes is for officers.")
             )
-        orders = self._governance_impact_orders()
+        # a rule or stage shared by companies: the officer's companies only
+        orders = self._governance_impact_orders().filtered(
+            lambda o: o.company_id in self.env.companies
+        )
         changes = []
         for stage, stage_orders in orders.grouped("governance_stage_id").items():
             resolution = stage_orders._governance_resolve_batch(stage, preview=True)

@@ -1,5 +1,6 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import OrderGovernanceCase
 
@@ -223,3 +224,31 @@ class TestMultiCompany(OrderGovernanceCase):
             .search([("id", "=", other_order.id)])
         )
         self.assertFalse(found)
+
+    def test_impact_and_reroute_stay_in_the_officer_companies(self):
+        """Re-routing after a change touches the orders of the caller's companies
+        only, whatever rule or stage he passes."""
+        other_order = (
+            self.env["sale.order"]
+            .with_company(self.other)
+            .create({"partner_id": self.partner.id, "company_id": self.other.id})
+        )
+        boss = new_test_user(
+            self.env,
+            login="og_other_boss",
+            groups="base.group_user",
+            company_id=self.other.id,
+            company_ids=[Command.set(self.other.ids)],
+        )
+        self.other_dep.manager_id = self.env["hr.employee"].create(
+            {"name": "Other Boss", "user_id": boss.id, "company_id": self.other.id}
+        )
+        everywhere = self.other_stage.with_context(
+            allowed_company_ids=(self.company | self.other).ids
+        )
+        self.assertEqual(everywhere.governance_impact_preview()["count"], 1)
+        for changed in (self.other_stage, self.other_rule):
+            changed = changed.with_user(self.officer)
+            self.assertEqual(changed.governance_impact_preview()["count"], 0)
+            changed.action_governance_reroute()
+        self.assertFalse(other_order.responsible_user_id)
