@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import OrderGovernanceCase
 
@@ -66,3 +66,10 @@ class TestResponsibilityMatrix(OrderGovernanceCase):
             "web.external_layout_standard"
         )
         self.assertEqual(matrix.action_print()["type"], "ir.actions.report")
+
+    def test_the_page_of_a_single_company_user(self):
+        """Without the multi-company group the visible company field is left out
+        of the form: the page still shows the user's company's matrix."""
+        self.assertFalse(self.prod_manager.has_group("base.group_multi_company"))
+        page = Form(self.env["order.governance.matrix"].with_user(self.prod_manager))
+        self.assertIn("Operations / Production", str(page.matrix_html))
