@@ -13,6 +13,7 @@ REPORTS = {
     "order.governance.kpi.report": "order_governance_kpi_report",
     "order.governance.lead.time.report": "order_governance_lead_time_report",
     "order.governance.backlog.report": "order_governance_backlog_report",
+    "order.governance.transition.report": "order_governance_transition_report",
 }
 HOURS = {
     "order.governance.kpi.report": {
@@ -26,6 +27,7 @@ HOURS = {
         "lead_time_elapsed_hours",
     },
     "order.governance.backlog.report": {"overdue_hours"},
+    "order.governance.transition.report": {"waiting_hours"},
 }
 
 

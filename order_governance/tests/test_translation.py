@@ -285,6 +285,9 @@ class TestTranslation(OrderGovernanceCase):
                 "order_governance_lead_time_report_view"
             ),
             "order.governance.backlog.report": "order_governance_backlog_report_view",
+            "order.governance.transition.report": (
+                "order_governance_transition_report_view"
+            ),
             "order.governance.stage.log": "order_governance_stage_log_view",
         }
         all_checked = set()
