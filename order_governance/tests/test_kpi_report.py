@@ -14,6 +14,7 @@ REPORTS = {
     "order.governance.lead.time.report": "order_governance_lead_time_report",
     "order.governance.backlog.report": "order_governance_backlog_report",
     "order.governance.transition.report": "order_governance_transition_report",
+    "order.governance.variant.report": "order_governance_variant_report",
 }
 HOURS = {
     "order.governance.kpi.report": {
@@ -28,6 +29,7 @@ HOURS = {
     },
     "order.governance.backlog.report": {"overdue_hours"},
     "order.governance.transition.report": {"waiting_hours"},
+    "order.governance.variant.report": {"lead_time_hours", "lead_time_p90"},
 }
 
 

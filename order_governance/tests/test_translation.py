@@ -288,6 +288,7 @@ class TestTranslation(OrderGovernanceCase):
             "order.governance.transition.report": (
                 "order_governance_transition_report_view"
             ),
+            "order.governance.variant.report": ("order_governance_variant_report_view"),
             "order.governance.stage.log": "order_governance_stage_log_view",
         }
         all_checked = set()
