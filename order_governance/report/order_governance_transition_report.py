@@ -18,17 +18,11 @@ class OrderGovernanceTransitionReport(models.Model):
         comodel_name="hr.department", string="Owning Department", readonly=True
     )
     from_stage_id = fields.Many2one(
-        comodel_name="order.governance.stage", string="From Stage", readonly=True
+        comodel_name="order.governance.stage", readonly=True
     )
-    to_stage_id = fields.Many2one(
-        comodel_name="order.governance.stage", string="To Stage", readonly=True
-    )
-    from_department_id = fields.Many2one(
-        comodel_name="hr.department", string="From Department", readonly=True
-    )
-    to_department_id = fields.Many2one(
-        comodel_name="hr.department", string="To Department", readonly=True
-    )
+    to_stage_id = fields.Many2one(comodel_name="order.governance.stage", readonly=True)
+    from_department_id = fields.Many2one(comodel_name="hr.department", readonly=True)
+    to_department_id = fields.Many2one(comodel_name="hr.department", readonly=True)
     from_user_id = fields.Many2one(
         comodel_name="res.users", string="Handed Over By (Responsible)", readonly=True
     )
@@ -46,7 +40,6 @@ class OrderGovernanceTransitionReport(models.Model):
         help="The order was sent back to an earlier stage: a rework loop.",
     )
     waiting_hours = fields.Float(
-        string="Waiting Hours",
         readonly=True,
         aggregator="avg",
         help="Working hours (h:mm) of the stay this handoff ended, holds excluded.",
