@@ -37,6 +37,7 @@
         "report/order_governance_backlog_report_views.xml",
         "report/order_governance_transition_report_views.xml",
         "report/order_governance_variant_report_views.xml",
+        "wizard/order_governance_bottleneck_views.xml",
         "views/order_governance_health_finding_views.xml",
         "wizard/order_governance_matrix_views.xml",
         "views/order_governance_menus.xml",

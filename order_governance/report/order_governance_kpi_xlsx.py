@@ -6,6 +6,12 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .order_governance_variant_report import P90_SPEC
+
+
+def _stage_order(stage):
+    return (stage.sequence, stage.id)
+
 
 class OrderGovernanceKpiXlsx(models.AbstractModel):
     """The KPI workbook: figures from the SQL views, written with xlsxwriter."""
@@ -14,11 +20,22 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
     _description = "Order Governance KPI Workbook"
 
     @api.model
-    def generate(self, domain, backlog_domain, header=(), companies=None):
+    def generate(
+        self,
+        domain,
+        backlog_domain,
+        header=(),
+        companies=None,
+        period=None,
+        departments=None,
+    ):
         """Bytes of the .xlsx for the stays matching ``domain`` (KPI report) and the
         backlog matching ``backlog_domain``. ``header``: (label, text) pairs that
         say what the workbook covers, written above the summary. ``companies``:
-        whose responsibility matrix the RACI sheet shows (default: the user's)."""
+        whose responsibility matrix the RACI sheet shows (default: the user's).
+        ``period``: (start, end) datetimes of the Flow sheet (bottlenecks,
+        transitions, variants), limited to ``departments`` when given; no Flow
+        sheet without a period."""
         output = io.BytesIO()
         # constant_memory: rows are streamed to temporary files, so the Transitions
         # sheet costs no memory per row; every sheet is written top to bottom.
@@ -58,9 +75,17 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         self._write_transitions(
             workbook.add_worksheet(_("Transitions")), styles, Report, domain
         )
-        self._write_raci(
-            workbook.add_worksheet(_("RACI")), styles, companies or self.env.companies
-        )
+        companies = companies or self.env.companies
+        if period:
+            self._write_flow(
+                workbook,
+                workbook.add_worksheet(_("Flow")),
+                styles,
+                period,
+                companies,
+                departments or self.env["hr.department"],
+            )
+        self._write_raci(workbook.add_worksheet(_("RACI")), styles, companies)
         workbook.close()
         return output.getvalue()
 
@@ -284,6 +309,154 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
                 "this department for some orders."
             ),
         )
+
+    def _write_flow(self, workbook, sheet, styles, period, companies, departments):
+        """Where orders waited and went in the period: the bottleneck list (with
+        a chart of its order-hours), the transition matrix (handoffs from a
+        stage, in rows, to a stage, in columns) and the most frequent paths of
+        the orders done, the same figures as the dashboard and the reports."""
+        start, end = period
+        rows = self.env["order.governance.bottleneck"]._governance_bottlenecks(
+            start, end, companies, departments
+        )
+        row = self._write_bottlenecks(sheet, styles, rows)
+        if rows:
+            chart = workbook.add_chart({"type": "bar"})
+            chart.add_series(
+                {
+                    "name": _("Order-hours"),
+                    "categories": [sheet.name, 2, 0, len(rows) + 1, 0],
+                    "values": [sheet.name, 2, 3, len(rows) + 1, 3],
+                }
+            )
+            chart.set_title({"name": _("Order-hours by stage")})
+            chart.set_x_axis({"name": _("Working hours")})
+            chart.set_y_axis({"name": _("Stage"), "reverse": True})
+            chart.set_legend({"none": True})
+            sheet.insert_chart(0, 10, chart)
+        row = self._write_transition_matrix(
+            sheet, styles, row + 1, period, companies, departments
+        )
+        self._write_variants(sheet, styles, row + 1, period, companies, departments)
+
+    def _write_bottlenecks(self, sheet, styles, rows):
+        sheet.write(0, 0, _("Bottlenecks"), styles["title"])
+        headers = [
+            _("Stage"),
+            _("Handed over"),
+            _("Avg wait (working hours)"),
+            _("Order-hours"),
+            _("Breached (%)"),
+            _("Order-hours before"),
+            _("Change (%)"),
+            _("In stage now"),
+        ]
+        self._write_header(sheet, styles, 1, headers, [28, 12, 14, 12, 12, 14, 10, 12])
+        row = 2
+        for line in rows:
+            sheet.write_string(row, 0, line["stage"].display_name)
+            sheet.write_number(row, 1, line["volume"], styles["int"])
+            sheet.write_number(row, 2, line["avg_wait"], styles["hours"])
+            sheet.write_number(row, 3, line["order_hours"], styles["hours"])
+            sheet.write_number(row, 4, line["breach_rate"], styles["percent"])
+            sheet.write_number(row, 5, line["previous_order_hours"], styles["hours"])
+            if line["change_rate"] is not None:
+                sheet.write_number(row, 6, line["change_rate"], styles["percent"])
+            sheet.write_number(row, 7, line["open_count"], styles["int"])
+            row += 1
+        if not rows:
+            sheet.write(row, 0, _("No data for this period."), styles["text"])
+            row += 1
+        return row
+
+    def _write_transition_matrix(
+        self, sheet, styles, row, period, companies, departments
+    ):
+        """Handoffs in the period, from stage (rows) to stage (columns); the
+        row's last cells: its average wait and rework share. Returns the next
+        free row."""
+        start, end = period
+        domain = [
+            ("company_id", "in", companies.ids),
+            ("date", ">=", start),
+            ("date", "<", end),
+        ]
+        if departments:
+            domain += [
+                "|",
+                ("from_department_id", "in", departments.ids),
+                ("to_department_id", "in", departments.ids),
+            ]
+        groups = self.env["order.governance.transition.report"]._read_group(
+            domain, ["from_stage_id", "to_stage_id"], ["__count"]
+        )
+        sheet.write(
+            row, 0, _("Transitions (handoffs from a stage to another)"), styles["title"]
+        )
+        counts = {(source, target): count for source, target, count in groups}
+        sources = sorted({source for source, _target in counts}, key=_stage_order)
+        targets = sorted({target for _source, target in counts}, key=_stage_order)
+        headers = [
+            _("From (rows) / To (columns)"),
+            *(target.display_name for target in targets),
+        ]
+        for col, header in enumerate(headers):
+            sheet.write(row + 1, col, header, styles["header"])
+        row += 2
+        for source in sources:
+            sheet.write_string(row, 0, source.display_name)
+            for col, target in enumerate(targets, start=1):
+                if (source, target) in counts:
+                    sheet.write_number(row, col, counts[source, target], styles["int"])
+            row += 1
+        if not sources:
+            sheet.write(row, 0, _("No data for this period."), styles["text"])
+            row += 1
+        return row
+
+    def _write_variants(
+        self, sheet, styles, row, period, companies, departments, top=10
+    ):
+        """The ``top`` most frequent paths of the orders done that entered the
+        flow in the period."""
+        start, end = period
+        domain = [
+            ("company_id", "in", companies.ids),
+            ("is_done", "=", True),
+            ("first_entry", ">=", start),
+            ("first_entry", "<", end),
+        ]
+        if departments:
+            domain.append(("owner_department_id", "in", departments.ids))
+        groups = self.env["order.governance.variant.report"]._read_group(
+            domain,
+            ["path"],
+            ["__count", "lead_time_hours:avg", P90_SPEC, "rework_rate:avg"],
+            order="__count desc, path",
+            limit=top,
+        )
+        sheet.write(row, 0, _("Top flow variants (orders done)"), styles["title"])
+        headers = [
+            _("Path"),
+            _("Orders"),
+            _("Avg lead time (working hours)"),
+            _("Lead time, 90th percentile"),
+            _("With rework (%)"),
+        ]
+        for col, header in enumerate(headers):
+            sheet.write(row + 1, col, header, styles["header"])
+        row += 2
+        for path, count, average, p90, rework in groups:
+            sheet.write_string(row, 0, path or "")
+            sheet.write_number(row, 1, count, styles["int"])
+            sheet.write_number(row, 2, average or 0.0, styles["hours"])
+            sheet.write_number(row, 3, p90 or 0.0, styles["hours"])
+            sheet.write_number(row, 4, rework or 0.0, styles["percent"])
+            row += 1
+        if not groups:
+            sheet.write(row, 0, _("No data for this period."), styles["text"])
+            row += 1
+        return row
 
     def _write_transitions(self, sheet, styles, Report, domain):
         headers = [

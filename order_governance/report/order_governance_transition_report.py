@@ -52,7 +52,7 @@ class OrderGovernanceTransitionReport(models.Model):
         "the share of rework among the handoffs.",
     )
     forced_count = fields.Integer(
-        string="Forced",
+        string="Forced Moves",
         readonly=True,
         aggregator="sum",
         help="1 for a handoff an officer forced past unmet exit criteria.",

@@ -12,7 +12,15 @@ from odoo.tests import tagged
 from .test_kpi_report import KpiCase
 from .test_sla import MONDAY, TUESDAY, at
 
-SHEETS = ["Summary", "By stage", "By person", "Overdue now", "Transitions", "RACI"]
+SHEETS = [
+    "Summary",
+    "By stage",
+    "By person",
+    "Overdue now",
+    "Transitions",
+    "Flow",
+    "RACI",
+]
 TRANSITIONS = [
     "Order",
     "Stage",

@@ -5,3 +5,5 @@ from . import order_governance_kpi_export
 from . import order_governance_route_preview
 from . import order_governance_rule_impact
 from . import order_governance_matrix
+from . import order_governance_bottleneck
+from . import order_governance_bottleneck_line

@@ -44,11 +44,17 @@ class OrderGovernanceKpiExport(models.TransientModel):
                 )
             )
 
+    def _period(self):
+        """(start, end) of the chosen days, as stored datetimes."""
+        return (
+            self._utc_midnight(self.date_from),
+            self._utc_midnight(self.date_to + relativedelta(days=1)),
+        )
+
     def _domains(self):
         """(stays in the period, backlog now) for the chosen companies/departments."""
         self.ensure_one()
-        start = self._utc_midnight(self.date_from)
-        end = self._utc_midnight(self.date_to + relativedelta(days=1))
+        start, end = self._period()
         scope = []
         if self.company_ids:
             scope.append(("company_id", "in", self.company_ids.ids))
@@ -88,6 +94,8 @@ class OrderGovernanceKpiExport(models.TransientModel):
                 header=self._workbook_header(),
                 companies=(self.company_ids & self.env.user.company_ids)
                 or self.env.companies,
+                period=self._period(),
+                departments=self.department_ids,
             )
         )
 
