@@ -8,7 +8,7 @@
     "author": "Order Governance Developers",
     "website": "https://github.com/order-governance/order_governance",
     "development_status": "Beta",
-    "depends": ["sale_management", "hr"],
+    "depends": ["sale_management", "hr", "calendar"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/order_governance_security.xml",
@@ -38,6 +38,9 @@
         "report/order_governance_transition_report_views.xml",
         "report/order_governance_variant_report_views.xml",
         "wizard/order_governance_bottleneck_views.xml",
+        "report/order_governance_agenda_templates.xml",
+        "wizard/order_governance_meeting_views.xml",
+        "views/calendar_event_views.xml",
         "views/order_governance_health_finding_views.xml",
         "wizard/order_governance_matrix_views.xml",
         "views/order_governance_menus.xml",

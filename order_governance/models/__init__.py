@@ -22,3 +22,5 @@ from . import mail_activity
 from . import digest_digest
 from . import order_governance_demo
 from . import order_governance_health_finding
+from . import calendar_event
+from . import order_governance_decision

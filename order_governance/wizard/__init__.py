@@ -7,3 +7,4 @@ from . import order_governance_rule_impact
 from . import order_governance_matrix
 from . import order_governance_bottleneck
 from . import order_governance_bottleneck_line
+from . import order_governance_meeting

@@ -1,0 +1,157 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+AGENDA_REPORT = "order_governance.action_report_governance_agenda"
+
+
+class CalendarEvent(models.Model):
+    """A coordination meeting of the order management department is a calendar
+    event that knows its company, departments and the period it looks back on;
+    its agenda is built when printed, as the reader."""
+
+    _inherit = "calendar.event"
+
+    governance_company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Coordination Meeting Of",
+        readonly=True,
+        index="btree_not_null",
+        help="Set on the order coordination meetings: the company whose orders "
+        "the agenda covers.",
+    )
+    governance_department_ids = fields.Many2many(
+        comodel_name="hr.department",
+        relation="calendar_event_governance_department_rel",
+        string="Departments on the Agenda",
+        readonly=True,
+    )
+    governance_period_start = fields.Datetime(
+        string="Agenda Since",
+        copy=False,
+        readonly=True,
+        help="Start of the period the agenda looks back on. Empty on the "
+        "occurrences of a recurrent meeting: they look back on the meeting "
+        "before them.",
+    )
+    governance_decision_ids = fields.One2many(
+        comodel_name="order.governance.decision",
+        inverse_name="event_id",
+        string="Decisions",
+    )
+
+    @api.model
+    def _governance_last_meeting(self, company, before):
+        """The company's latest coordination meeting that started before
+        ``before`` (its date is no secret: sudo, whoever organised it)."""
+        return (
+            self.sudo()
+            .search(
+                [("governance_company_id", "=", company.id), ("start", "<", before)],
+                order="start desc",
+                limit=1,
+            )
+            .sudo(False)
+        )
+
+    def _governance_period(self):
+        """(start, end) the agenda looks back on: from the period chosen when
+        scheduling (or the meeting before this one) to the meeting, or to now
+        while it is still to come."""
+        self.ensure_one()
+        start = self.governance_period_start
+        if not start:
+            last = self._governance_last_meeting(self.governance_company_id, self.start)
+            start = last.start if last else self.start - timedelta(days=14)
+        return start, min(fields.Datetime.now(), self.start)
+
+    def _governance_agenda(self):
+        self.ensure_one()
+        return self.env["order.governance.meeting"]._governance_agenda(
+            self.governance_company_id,
+            self.governance_department_ids,
+            *self._governance_period(),
+        )
+
+    def action_governance_print_agenda(self):
+        """The agenda as a PDF, built for whoever prints it."""
+        self.ensure_one()
+        if not self.governance_company_id:
+            raise UserError(_("This event is no order coordination meeting."))
+        return self.env.ref(AGENDA_REPORT).report_action(self)
+
+    def _governance_send_agendas(self, users):
+        """E-mail each of ``users`` the agenda built as him (his record rules,
+        language and time zone): a manager reads his departments only. Users
+        who may not read the reports get none; the event says who."""
+        self.ensure_one()
+        sent, skipped = self.env["res.users"], self.env["res.users"]
+        for user in users:
+            event = self.with_user(user).with_context(lang=user.lang, tz=user.tz)
+            try:
+                name, content = event._governance_agenda_file()
+            except AccessError:
+                skipped |= user
+                continue
+            attachment = (
+                self.env["ir.attachment"].sudo().create({"name": name, "raw": content})
+            )
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": _(
+                        "Agenda: %(meeting)s, %(date)s",
+                        meeting=self.name,
+                        date=event._governance_local_start(),
+                    ),
+                    "body_html": _(
+                        "<p>Your agenda of the coordination meeting is attached. "
+                        "It shows what your access rights show; print it again "
+                        "from the meeting for the latest facts.</p>"
+                    ),
+                    "recipient_ids": [(6, 0, user.partner_id.ids)],
+                    "attachment_ids": [(4, attachment.id)],
+                    "email_from": self.env.user.email_formatted
+                    or self.env.company.email_formatted,
+                }
+            )
+            sent |= user
+        lines = []
+        if sent:
+            lines.append(
+                _(
+                    "Agenda e-mailed to %s.",
+                    ", ".join(sent.sorted("name").mapped("name")),
+                )
+            )
+        if skipped:
+            lines.append(
+                _(
+                    "No agenda for %s: the agenda needs the Order Governance "
+                    "manager or officer rights.",
+                    ", ".join(skipped.sorted("name").mapped("name")),
+                )
+            )
+        if lines:
+            self._message_log(body=Markup("<br/>").join(lines))
+        return sent
+
+    def _governance_agenda_file(self):
+        """(file name, bytes) of the agenda as the current user: a PDF, or the
+        HTML page when the server cannot make PDFs (no wkhtmltopdf)."""
+        self.ensure_one()
+        self.env["order.governance.meeting"]._governance_check_reader()
+        Report = self.env["ir.actions.report"]
+        title = _("Agenda %s", self._governance_local_start())
+        try:
+            content, kind = Report._render_qweb_pdf(AGENDA_REPORT, self.ids)
+        except UserError:
+            content, kind = Report._render_qweb_html(AGENDA_REPORT, self.ids)
+        return f"{title}.{kind}", content
+
+    def _governance_local_start(self):
+        return fields.Datetime.context_timestamp(self, self.start).strftime(
+            "%Y-%m-%d %H:%M"
+        )

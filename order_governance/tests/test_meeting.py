@@ -1,0 +1,328 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+
+from .common import GROUP_MANAGER
+from .test_sla import MONDAY, TUESDAY, WEDNESDAY, SlaCase, at
+
+
+@tagged("post_install", "-at_install")
+class TestCoordinationMeeting(SlaCase):
+    """A hand-built fortnight. Production (SLA 8 h):
+    - LATE enters Monday 08:00, is due 17:00 and escalated on Tuesday 17:00;
+    - HELD enters Monday 09:00 and is put on hold at 10:00 (customer);
+    - BACK enters Monday 08:00 and is sent back to Confirmed at 10:00;
+    - LOOSE enters Monday 11:00 and is left without a responsible person.
+    A meeting on Monday 09:00 decided on LATE and HELD. The next meeting is on
+    Wednesday 12:00; the agenda is read on Wednesday 10:00, for Production and
+    Order Management."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Event = cls.env["calendar.event"]
+        with freeze_time(at(MONDAY, 8)):
+            cls.late, cls.back = cls.create_orders(2)
+            (cls.late | cls.back).sudo().governance_move(cls.stage_production)
+        with freeze_time(at(MONDAY, 9)):
+            cls.held = cls.create_order()
+            cls.held.sudo().governance_move(cls.stage_production)
+            cls.last_meeting = Event.create(
+                {
+                    "name": "Last coordination",
+                    "start": at(MONDAY, 9),
+                    "stop": at(MONDAY, 10),
+                    "governance_company_id": cls.company.id,
+                    "governance_department_ids": [(6, 0, cls.dep_production.ids)],
+                }
+            )
+        with freeze_time(at(MONDAY, 9, 30)):
+            Decision = cls.env["order.governance.decision"].with_user(cls.officer)
+            Decision.create(
+                [
+                    {
+                        "event_id": cls.last_meeting.id,
+                        "order_id": cls.late.id,
+                        "note": "Production works overtime on it",
+                    },
+                    {
+                        "event_id": cls.last_meeting.id,
+                        "order_id": cls.held.id,
+                        "note": "Sales calls the customer",
+                    },
+                ]
+            )
+        with freeze_time(at(MONDAY, 10)):
+            cls.held.sudo().governance_hold(
+                cls.env.ref("order_governance.hold_reason_customer"),
+                "Waiting for the drawing",
+            )
+            cls.back.sudo().governance_move(cls.stage_confirmed, reason="Wrong spec")
+        with freeze_time(at(MONDAY, 11)):
+            cls.loose = cls.create_order()
+            cls.loose.sudo().governance_move(cls.stage_production)
+            cls.loose.sudo()._governance_apply_reassign(
+                cls.dep_production, cls.env["res.users"]
+            )
+        for when in (at(MONDAY, 17), at(TUESDAY, 17)):
+            with freeze_time(when):
+                cls.env["order.governance.sla.watch"]._cron_watch_sla()
+        cls.env.flush_all()
+        cls.departments = cls.dep_production | cls.dep_omc
+
+    def agenda(self, user, start=None, end=None):
+        Meeting = self.env["order.governance.meeting"].with_user(user)
+        with freeze_time(at(WEDNESDAY, 10)):
+            return Meeting._governance_agenda(
+                self.company,
+                self.departments,
+                start or at(MONDAY, 9),
+                end or at(WEDNESDAY, 10),
+            )
+
+    def names(self, section, topic):
+        return [row["order"] for row in section[topic]]
+
+    def test_agenda_lists_exactly_the_facts_per_department(self):
+        production, omc = self.agenda(self.officer)
+        self.assertEqual(production["department"], self.dep_production)
+        self.assertEqual(self.names(production, "overdue"), [self.late, self.loose])
+        self.assertEqual(production["overdue"][0]["who"], self.prod_manager.name)
+        self.assertEqual(production["overdue"][0]["late"], "1 day")
+        self.assertEqual(production["overdue"][1]["who"], "Unassigned")
+        self.assertEqual(self.names(production, "on_hold"), [self.held])
+        hold = production["on_hold"][0]
+        self.assertEqual(
+            (hold["reason"], hold["since"], hold["note"]),
+            ("Waiting for the customer", at(MONDAY, 10), "Waiting for the drawing"),
+        )
+        self.assertEqual(self.names(production, "unassigned"), [self.loose])
+        self.assertEqual(self.names(production, "escalations"), [self.late])
+        self.assertTrue(production["escalations"][0]["open"])
+        self.assertEqual(self.names(production, "rework"), [])
+        self.assertEqual(
+            [
+                (row["order"], row["note"], row["status"])
+                for row in production["decisions"]
+            ],
+            [
+                (self.late, "Production works overtime on it", "Still late"),
+                (self.held, "Sales calls the customer", "On hold"),
+            ],
+        )
+        self.assertEqual(production["bottleneck"]["stage"], self.stage_production)
+        self.assertEqual(production["bottleneck"]["order_hours"], 2.0)  # BACK's
+
+        self.assertEqual(omc["department"], self.dep_omc)
+        self.assertEqual(self.names(omc, "rework"), [self.back])
+        rework = omc["rework"][0]
+        self.assertEqual(
+            (rework["from_stage"], rework["to_stage"], rework["reason"]),
+            ("Production", "Confirmed", "Wrong spec"),
+        )
+        for topic in ("overdue", "on_hold", "unassigned", "escalations", "decisions"):
+            self.assertEqual(omc[topic], [], topic)
+
+    def test_period_bounds_rework_escalations_and_decisions(self):
+        production, omc = self.agenda(self.officer, start=at(TUESDAY, 18))
+        self.assertEqual(omc["rework"], [])
+        self.assertEqual(production["escalations"], [])
+        self.assertEqual(production["decisions"], [])
+        # what is true now stays on the agenda
+        self.assertEqual(self.names(production, "overdue"), [self.late, self.loose])
+
+    def test_managers_get_their_departments_executors_nothing(self):
+        [production] = self.agenda(self.ops_manager)  # Production is below Operations
+        self.assertEqual(production["department"], self.dep_production)
+        log_manager = self._person(
+            "log_boss", GROUP_MANAGER, self.dep_logistics, manages=True
+        )
+        self.assertEqual(self.agenda(log_manager), [])
+        with self.assertRaises(AccessError):
+            self.agenda(self.prod_worker1)
+
+    def schedule(self, **values):
+        with freeze_time(at(WEDNESDAY, 10)):
+            form = Form(self.env["order.governance.meeting"].with_user(self.officer))
+            self.assertEqual(form.date_from, at(MONDAY, 9))  # since the last meeting
+            form.department_ids.clear()
+            for department in self.departments:
+                form.department_ids.add(department)
+            form.start = at(WEDNESDAY, 12)
+            for name, value in values.items():
+                setattr(form, name, value)
+            self.assertIn(self.late.name, form.agenda_html)
+            meeting = form.save()
+            action = meeting.action_schedule()
+        return self.env["calendar.event"].browse(action["res_id"])
+
+    def test_schedule_creates_the_event_and_mails_each_attendee_his_agenda(self):
+        event = self.schedule(recurrency=True, rrule_type="weekly")
+        self.assertEqual(event.governance_company_id, self.company)
+        self.assertEqual(event.governance_department_ids, self.departments)
+        self.assertEqual(event.governance_period_start, at(MONDAY, 9))
+        self.assertEqual(event.user_id, self.officer)
+        self.assertEqual(
+            (event.start, event.stop), (at(WEDNESDAY, 12), at(WEDNESDAY, 13))
+        )
+        self.assertTrue(event.recurrency)
+        self.assertEqual(event.recurrence_id.rrule_type, "weekly")
+        # the departments' managers and the officers; not Operations' manager
+        attendees = event.partner_ids
+        self.assertIn(self.prod_manager.partner_id, attendees)
+        self.assertIn(self.officer.partner_id, attendees)
+        self.assertNotIn(self.ops_manager.partner_id, attendees)
+        # the description is for every attendee: counts, no order
+        self.assertIn("2 overdue", event.description)
+        self.assertNotIn(self.late.name, event.description)
+
+        mails = self.env["mail.mail"].search(
+            [("subject", "like", "Agenda: Order coordination meeting")]
+        )
+        by_partner = {mail.recipient_ids: mail for mail in mails}
+        self.assertEqual(
+            set(by_partner),
+            {self.prod_manager.partner_id, self.officer.partner_id} | set(by_partner),
+        )
+        officer_agenda = by_partner[self.officer.partner_id].attachment_ids.raw.decode()
+        self.assertIn(self.late.name, officer_agenda)
+        self.assertIn("Wrong spec", officer_agenda)  # Order Management's rework
+        self.assertIn("Sales calls the customer", officer_agenda)
+        manager_agenda = by_partner[
+            self.prod_manager.partner_id
+        ].attachment_ids.raw.decode()
+        self.assertIn(self.late.name, manager_agenda)
+        self.assertNotIn("Wrong spec", manager_agenda)  # not his department
+
+    def test_print_agenda_renders_as_the_reader(self):
+        event = self.schedule()
+        with freeze_time(at(WEDNESDAY, 11)):
+            action = event.with_user(self.prod_manager).action_governance_print_agenda()
+            self.assertEqual(
+                action["report_name"], "order_governance.report_governance_agenda"
+            )
+            html, _kind = (
+                self.env["ir.actions.report"]
+                .with_user(self.prod_manager)
+                ._render_qweb_html(action["report_name"], event.ids)
+            )
+        html = html.decode()
+        self.assertIn("Operations / Production", html)
+        self.assertNotIn("Order Management</h3>", html)
+        self.assertIn("Production works overtime on it", html)
+        self.assertIn("Still late", html)
+
+    def test_decision_is_a_note_on_the_order_and_shows_next_time(self):
+        event = self.schedule()
+        with freeze_time(at(WEDNESDAY, 13)):
+            decision = (
+                self.env["order.governance.decision"]
+                .with_user(self.officer)
+                .create(
+                    {
+                        "event_id": event.id,
+                        "order_id": self.loose.id,
+                        "note": "Paula takes it",
+                    }
+                )
+            )
+        self.assertEqual(decision.user_id, self.officer)
+        note = self.loose.message_ids[0]
+        self.assertIn("Decision: Paula takes it", note.body)
+        self.assertIn(
+            f'data-oe-model="calendar.event" data-oe-id="{event.id}"', note.body
+        )
+        with freeze_time(at(WEDNESDAY, 14)):
+            production, _omc = (
+                self.env["order.governance.meeting"]
+                .with_user(self.officer)
+                ._governance_agenda(
+                    self.company, self.departments, at(WEDNESDAY, 12), at(WEDNESDAY, 14)
+                )
+            )
+        self.assertEqual(
+            [(row["order"], row["status"]) for row in production["decisions"]],
+            [(self.loose, "Still late")],
+        )
+
+    def test_bad_decisions_are_refused(self):
+        Decision = self.env["order.governance.decision"].with_user(self.officer)
+        with self.assertRaises(ValidationError):
+            Decision.create(
+                {
+                    "event_id": self.last_meeting.id,
+                    "order_id": self.late.id,
+                    "note": "  ",
+                }
+            )
+        plain = self.env["calendar.event"].create(
+            {"name": "Lunch", "start": at(MONDAY, 12), "stop": at(MONDAY, 13)}
+        )
+        with self.assertRaises(ValidationError):
+            Decision.create(
+                {"event_id": plain.id, "order_id": self.late.id, "note": "x"}
+            )
+        other = self.env["res.company"].create({"name": "Elsewhere"})
+        foreign = self.env["sale.order"].create(
+            {"partner_id": self.partner.id, "company_id": other.id}
+        )
+        with self.assertRaises(ValidationError):
+            Decision.sudo().create(
+                {"event_id": self.last_meeting.id, "order_id": foreign.id, "note": "x"}
+            )
+        with self.assertRaises(AccessError):
+            self.env["order.governance.decision"].with_user(self.prod_manager).create(
+                {
+                    "event_id": self.last_meeting.id,
+                    "order_id": self.late.id,
+                    "note": "x",
+                }
+            )
+        count = self.env["order.governance.decision"].search_count([])
+        self.assertEqual(count, 2)
+
+    def test_scheduling_checks_its_input(self):
+        Meeting = self.env["order.governance.meeting"].with_user(self.officer)
+        with self.assertRaises(UserError):
+            Meeting.create(
+                {"department_ids": [(6, 0, [])], "start": at(WEDNESDAY, 12)}
+            ).action_schedule()
+        with self.assertRaises(UserError):
+            Meeting.create(
+                {
+                    "department_ids": [(6, 0, self.departments.ids)],
+                    "date_from": at(WEDNESDAY, 13),
+                    "start": at(WEDNESDAY, 12),
+                }
+            ).action_schedule()
+        other = self.env["res.company"].create({"name": "Elsewhere"})
+        foreign = self.env["hr.department"].create(
+            {"name": "Far", "company_id": other.id}
+        )
+        with self.assertRaises(ValidationError):
+            Meeting.create(
+                {"department_ids": [(6, 0, foreign.ids)], "start": at(WEDNESDAY, 12)}
+            )
+        with self.assertRaises(AccessError):
+            self.env["order.governance.meeting"].with_user(self.prod_manager).create({})
+        self.assertFalse(
+            self.env["calendar.event"].search(
+                [
+                    ("governance_company_id", "=", self.company.id),
+                    ("id", "!=", self.last_meeting.id),
+                ]
+            )
+        )
+
+    def test_occurrences_look_back_on_the_meeting_before(self):
+        event = self.schedule(recurrency=True, rrule_type="weekly")
+        following = event.recurrence_id.calendar_event_ids.filtered(
+            lambda e: e.start == event.start + timedelta(days=7)
+        )
+        self.assertTrue(following)
+        self.assertFalse(following.governance_period_start)
+        self.assertEqual(following.governance_department_ids, self.departments)
+        self.assertEqual(following._governance_period()[0], event.start)

@@ -1,0 +1,445 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_duration
+
+
+class OrderGovernanceMeeting(models.TransientModel):
+    """Coordination meeting: the order management department picks the
+    departments, the period since the last meeting and a date; the agenda
+    prepares itself from the facts (overdue, on hold, rework, unassigned,
+    escalations, the bottleneck, and what the last meeting decided) and the
+    meeting is scheduled in Odoo's Calendar."""
+
+    _name = "order.governance.meeting"
+    _description = "Order Governance Coordination Meeting"
+
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
+    department_ids = fields.Many2many(
+        comodel_name="hr.department",
+        string="Departments",
+        compute="_compute_department_ids",
+        store=True,
+        readonly=False,
+        domain="[('company_id', 'in', (company_id, False))]",
+        help="Each department gets its part of the agenda. By default, the "
+        "departments the company's stages give work to.",
+    )
+    date_from = fields.Datetime(
+        string="Since",
+        compute="_compute_date_from",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="Start of the period the agenda looks back on: by default the last "
+        "coordination meeting of the company (two weeks without one).",
+    )
+    start = fields.Datetime(
+        string="Meeting",
+        required=True,
+        default=lambda self: (fields.Datetime.now() + timedelta(days=1)).replace(
+            minute=0, second=0, microsecond=0
+        ),
+    )
+    duration = fields.Float(default=1.0, help="Hours (h:mm).")
+    recurrency = fields.Boolean(
+        string="Recurrent", help="Repeat the meeting (Calendar's recurrence)."
+    )
+    rrule_type = fields.Selection(
+        selection=[("weekly", "Weekly"), ("monthly", "Monthly")],
+        string="Repeat",
+        default="weekly",
+    )
+    attendee_ids = fields.Many2many(
+        comodel_name="res.users",
+        string="Attendees",
+        compute="_compute_attendee_ids",
+        store=True,
+        readonly=False,
+        help="The managers of the departments and the officers of the company. "
+        "Each one receives the agenda built with his own access rights.",
+    )
+    agenda_html = fields.Html(
+        string="Agenda", compute="_compute_agenda_html", sanitize=False
+    )
+
+    @api.depends("company_id")
+    def _compute_department_ids(self):
+        for meeting in self:
+            stages = self.env["order.governance.stage"].search(
+                [("company_id", "in", (meeting.company_id.id, False))]
+            )
+            meeting.department_ids = stages.responsible_department_id.filtered(
+                lambda d, m=meeting: d.company_id in (m.company_id, d.browse())
+            )
+
+    @api.depends("company_id")
+    def _compute_date_from(self):
+        now = fields.Datetime.now()
+        for meeting in self:
+            last = self.env["calendar.event"]._governance_last_meeting(
+                meeting.company_id, now
+            )
+            meeting.date_from = last.start if last else now - timedelta(days=14)
+
+    @api.depends("company_id", "department_ids")
+    def _compute_attendee_ids(self):
+        officers = self.env.ref("order_governance.group_governance_officer").users
+        for meeting in self:
+            company = meeting.company_id
+            managers = meeting.department_ids.sudo().manager_id.user_id
+            meeting.attendee_ids = (
+                officers.filtered(lambda u, c=company: c in u.company_ids) | managers
+            ).filtered("active")
+
+    @api.depends("company_id", "department_ids", "date_from", "start")
+    def _compute_agenda_html(self):
+        for meeting in self:
+            if not (
+                meeting.company_id and meeting.department_ids and meeting.date_from
+            ):
+                meeting.agenda_html = False
+                continue
+            end = min(fields.Datetime.now(), meeting.start or fields.Datetime.now())
+            # _origin: the form's records are new ones, with ids no query knows
+            meeting.agenda_html = self._governance_agenda_html(
+                meeting.company_id._origin,
+                meeting.department_ids._origin,
+                meeting.date_from,
+                end,
+            )
+
+    @api.constrains("company_id", "department_ids")
+    def _check_departments_company(self):
+        for meeting in self:
+            foreign = meeting.department_ids.filtered(
+                lambda d, m=meeting: d.company_id not in (m.company_id, d.browse())
+            )
+            if foreign:
+                raise ValidationError(
+                    _(
+                        "%(departments)s belong to another company than %(company)s.",
+                        departments=", ".join(foreign.mapped("display_name")),
+                        company=meeting.company_id.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # The agenda (built as the current user: his record rules apply)
+    # ------------------------------------------------------------------
+    @api.model
+    def _governance_agenda(self, company, departments, start, end):
+        """The agenda of a coordination meeting for ``departments`` of
+        ``company``, looking back on [start, end): per department the user may
+        see, the orders overdue now, on hold, reworked in the period,
+        unassigned, escalated in the period, the decisions of the period with
+        how the orders stand now, and the stage that held the most order-hours.
+        Read as the current user, so each attendee's agenda is his."""
+        user = self.env.user
+        self._governance_check_reader()
+        if not user.has_group("order_governance.group_governance_officer"):
+            departments = departments.filtered(
+                lambda d: d in user.governance_managed_department_ids
+            )
+        departments = departments.sorted("complete_name")
+        if not departments:
+            return []
+        scope = [("company_id", "=", company.id)]
+        overdue = self._agenda_overdue(scope, departments)
+        held = self._agenda_on_hold(scope, departments)
+        rework = self._agenda_rework(scope, departments, start, end)
+        unassigned = self._agenda_unassigned(scope, departments)
+        escalations = self._agenda_escalations(scope, departments, start, end)
+        decisions = self._agenda_decisions(scope, departments, start, end, overdue)
+        Bottleneck = self.env["order.governance.bottleneck"]
+        agenda = []
+        for department in departments:
+            rows = Bottleneck._governance_bottlenecks(start, end, company, department)
+            agenda.append(
+                {
+                    "department": department,
+                    "overdue": overdue.get(department, []),
+                    "on_hold": held.get(department, []),
+                    "rework": rework.get(department, []),
+                    "unassigned": unassigned.get(department, []),
+                    "escalations": escalations.get(department, []),
+                    "decisions": decisions.get(department, []),
+                    "bottleneck": rows[0] if rows and rows[0]["order_hours"] else None,
+                }
+            )
+        return agenda
+
+    @api.model
+    def _governance_check_reader(self):
+        if not self.env.user.has_group("order_governance.group_governance_manager"):
+            raise AccessError(
+                _("The coordination meeting's agenda is for managers and officers.")
+            )
+
+    def _agenda_overdue(self, scope, departments):
+        rows = self.env["order.governance.backlog.report"].search(
+            [
+                *scope,
+                ("department_id", "in", departments.ids),
+                ("overdue_count", "=", 1),
+            ],
+            order="deadline",
+        )
+        Order = self.env["sale.order"]
+        now = fields.Datetime.now()
+        by_department = {}
+        for row in rows:
+            by_department.setdefault(row.department_id, []).append(
+                {
+                    "order": row.order_id,
+                    "stage": row.stage_id.name,
+                    "who": row.user_id.name or _("Unassigned"),
+                    "late": Order._governance_span_text(
+                        (now - row.deadline).total_seconds()
+                    ),
+                }
+            )
+        return by_department
+
+    def _agenda_on_hold(self, scope, departments):
+        orders = self.env["sale.order"].search(
+            [
+                *scope,
+                ("governance_on_hold", "=", True),
+                ("responsible_department_id", "in", departments.ids),
+            ]
+        )
+        holds = self.env["order.governance.hold"].search(
+            [("order_id", "in", orders.ids), ("date_end", "=", False)],
+            order="date_start",
+        )
+        by_department = {}
+        for hold in holds:
+            by_department.setdefault(
+                hold.order_id.responsible_department_id, []
+            ).append(
+                {
+                    "order": hold.order_id,
+                    "reason": hold.reason_id.name,
+                    "since": hold.date_start,
+                    "note": hold.note or "",
+                }
+            )
+        return by_department
+
+    def _agenda_rework(self, scope, departments, start, end):
+        """Orders sent back in the period, under the department that has to do
+        the work again, with the reason given."""
+        rows = self.env["order.governance.transition.report"].search(
+            [
+                *scope,
+                ("is_rework", "=", True),
+                ("date", ">=", start),
+                ("date", "<", end),
+                ("to_department_id", "in", departments.ids),
+            ],
+            order="date",
+        )
+        # the handoff's id is its stay's: the reason is on the stay
+        reasons = {
+            stay.id: stay.reason or ""
+            for stay in self.env["order.governance.stage.log"].browse(rows.ids)
+        }
+        by_department = {}
+        for row in rows:
+            by_department.setdefault(row.to_department_id, []).append(
+                {
+                    "order": row.order_id,
+                    "from_stage": row.from_stage_id.name,
+                    "to_stage": row.to_stage_id.name,
+                    "date": row.date,
+                    "reason": reasons.get(row.id, ""),
+                }
+            )
+        return by_department
+
+    def _agenda_unassigned(self, scope, departments):
+        orders = self.env["sale.order"].search(
+            [
+                *scope,
+                ("responsible_department_id", "in", departments.ids),
+                ("responsible_user_id", "=", False),
+                ("governance_stage_id.is_final", "=", False),
+                ("governance_stage_id.is_cancel", "=", False),
+            ],
+            order="name",
+        )
+        by_department = {}
+        for order in orders:
+            by_department.setdefault(order.responsible_department_id, []).append(
+                {"order": order, "stage": order.governance_stage_id.name}
+            )
+        return by_department
+
+    def _agenda_escalations(self, scope, departments, start, end):
+        """Stays escalated to the accountable manager in the period (the SLA
+        watch's third level)."""
+        stays = self.env["order.governance.stage.log"].search(
+            [
+                *scope,
+                ("department_id", "in", departments.ids),
+                ("escalation_level", ">=", 3),
+                ("escalate_at", ">=", start),
+                ("escalate_at", "<", end),
+            ],
+            order="escalate_at",
+        )
+        by_department = {}
+        for stay in stays:
+            by_department.setdefault(stay.department_id, []).append(
+                {
+                    "order": stay.order_id,
+                    "stage": stay.stage_id.name,
+                    "who": stay.user_id.name or _("Unassigned"),
+                    "date": stay.escalate_at,
+                    "open": not stay.date_out,
+                }
+            )
+        return by_department
+
+    def _agenda_decisions(self, scope, departments, start, end, overdue):
+        """Decisions recorded in the period (at the last meeting) on orders the
+        departments execute or own, and how each order stands now."""
+        decisions = self.env["order.governance.decision"].search(
+            [
+                ("company_id", "=", scope[0][2]),
+                ("date", ">=", start),
+                ("date", "<", end),
+                "|",
+                ("order_id.responsible_department_id", "in", departments.ids),
+                ("order_id.owner_department_id", "in", departments.ids),
+            ],
+            order="date, id",
+        )
+        late = {row["order"] for rows in overdue.values() for row in rows}
+        by_department = {}
+        for decision in decisions:
+            order = decision.order_id
+            department = (
+                order.responsible_department_id
+                if order.responsible_department_id in departments
+                else order.owner_department_id
+            )
+            by_department.setdefault(department, []).append(
+                {
+                    "order": order,
+                    "note": decision.note,
+                    "meeting": decision.event_id,
+                    "date": decision.date,
+                    "status": self._decision_status(order, late),
+                }
+            )
+        return by_department
+
+    def _decision_status(self, order, late):
+        if order.governance_stage_id.is_final:
+            return _("Done")
+        if order.governance_stage_id.is_cancel:
+            return _("Cancelled")
+        if order in late:
+            return _("Still late")
+        if order.governance_on_hold:
+            return _("On hold")
+        return _("On track")
+
+    @api.model
+    def _governance_agenda_html(self, company, departments, start, end):
+        return self.env["ir.qweb"]._render(
+            "order_governance.governance_agenda_body",
+            {
+                "agenda": self._governance_agenda(company, departments, start, end),
+                "company": company,
+                "date_from": start,
+                "date_to": end,
+                "format_datetime": self._format_datetime,
+                "format_hours": format_duration,
+            },
+        )
+
+    def _format_datetime(self, value):
+        return fields.Datetime.context_timestamp(self, value).strftime("%Y-%m-%d %H:%M")
+
+    # ------------------------------------------------------------------
+    # Scheduling
+    # ------------------------------------------------------------------
+    def action_schedule(self):
+        """Create the calendar event with the attendees and the agenda's
+        outline, e-mail each attendee his agenda, open the event."""
+        self.ensure_one()
+        if self.company_id not in self.env.user.company_ids:
+            raise AccessError(_("You do not belong to %s.", self.company_id.name))
+        if not self.department_ids:
+            raise UserError(_("Pick the departments the meeting is about."))
+        if self.date_from >= self.start:
+            raise UserError(
+                _("The period looked back on must start before the meeting.")
+            )
+        event = self.env["calendar.event"].create(self._event_values())
+        event._governance_send_agendas(self.attendee_ids)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "res_id": event.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _event_values(self):
+        values = {
+            "name": _("Order coordination meeting"),
+            "start": self.start,
+            "stop": self.start + timedelta(hours=self.duration or 1.0),
+            "duration": self.duration or 1.0,
+            "user_id": self.env.user.id,
+            "partner_ids": [(6, 0, (self.attendee_ids | self.env.user).partner_id.ids)],
+            "governance_company_id": self.company_id.id,
+            "governance_department_ids": [(6, 0, self.department_ids.ids)],
+            "governance_period_start": self.date_from,
+            "description": self._outline_html(),
+        }
+        if self.recurrency:
+            values.update(self._recurrence_values())
+        return values
+
+    def _recurrence_values(self):
+        """Calendar's recurrence on the meeting's weekday (weekly) or day of
+        the month (monthly), where the organiser lives, with no end."""
+        local = fields.Datetime.context_timestamp(self, self.start)
+        weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[local.weekday()]
+        return {
+            "recurrency": True,
+            "rrule_type": self.rrule_type or "weekly",
+            "interval": 1,
+            "end_type": "forever",
+            weekday: True,
+            "month_by": "date",
+            "day": local.day,
+        }
+
+    def _outline_html(self):
+        """What every attendee may read in the event: per department, how many
+        items each topic has (no order, customer or person: those are in each
+        attendee's own agenda)."""
+        end = min(fields.Datetime.now(), self.start)
+        agenda = self._governance_agenda(
+            self.company_id, self.department_ids, self.date_from, end
+        )
+        return self.env["ir.qweb"]._render(
+            "order_governance.governance_agenda_outline",
+            {
+                "agenda": agenda,
+                "date_from": self._format_datetime(self.date_from),
+            },
+        )
