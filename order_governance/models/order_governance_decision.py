@@ -76,15 +76,18 @@ class OrderGovernanceDecision(models.Model):
         decisions = super().create(vals_list)
         # the order must be one the user may read: a decision is a note on it
         decisions.order_id.check_access("read")
+        # a note in the orders' chatter, no notification: the meeting's people
+        # were there; logged, so that an organiser without e-mail may record it
         for decision in decisions:
-            decision.order_id.message_post(
-                body=Markup("<p>%s</p><p>%s</p>")
-                % (
-                    _("Decision: %s", decision.note),
-                    Markup(_("Coordination meeting: %s"))
-                    % decision.event_id._get_html_link(),
-                ),
+            decision.order_id._message_log_batch(
+                {
+                    decision.order_id.id: Markup("<p>%s</p><p>%s</p>")
+                    % (
+                        _("Decision: %s", decision.note),
+                        Markup(_("Coordination meeting: %s"))
+                        % decision.event_id._get_html_link(),
+                    )
+                },
                 message_type="comment",
-                subtype_xmlid="mail.mt_note",
             )
         return decisions

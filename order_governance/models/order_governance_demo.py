@@ -128,3 +128,31 @@ class OrderGovernanceDemo(models.AbstractModel):
                 self.env.ref("order_governance.hold_reason_customer"),
                 self.env._("The customer is checking the drawings."),
             )
+
+    @api.model
+    def _decide_at_meeting(self, event_id):
+        """Invite the attendees of the demo meeting and record its decisions on
+        the two orders longest past their deadline (as its organiser)."""
+        event = self.env["calendar.event"].browse(event_id)
+        attendees = self.env["order.governance.meeting"]._governance_attendees(
+            event.governance_company_id, event.governance_department_ids
+        )
+        event.partner_ids |= (attendees | event.user_id).partner_id
+        late = self.env["sale.order"].search(
+            [
+                ("company_id", "=", event.governance_company_id.id),
+                ("sla_status", "=", "breached"),
+            ],
+            order="stage_deadline",
+            limit=2,
+        )
+        notes = [
+            self.env._("Overtime this week; Sales tells the customer the new date."),
+            self.env._("The head of the department takes it over until it is done."),
+        ]
+        self.env["order.governance.decision"].with_user(event.user_id).create(
+            [
+                {"event_id": event.id, "order_id": order.id, "note": note}
+                for order, note in zip(late, notes, strict=False)
+            ]
+        )

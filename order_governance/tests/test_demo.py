@@ -86,3 +86,29 @@ class TestDemoData(TransactionCase):
             .governance_health_findings()
         )
         self.assertEqual(findings, [])
+
+    def test_next_coordination_meeting_reviews_last_weeks_decisions(self):
+        """Last week's meeting decided on two late orders; the next agenda, as
+        the demo officer prepares it, lists them with how they stand now."""
+        last = self.env.ref("order_governance.demo_meeting_last_week")
+        self.assertEqual(len(last.governance_decision_ids), 2)
+        officer = self.env.ref("order_governance.user_omc_manager")
+        self.assertIn(officer.partner_id, last.partner_ids)
+        meeting = (
+            self.env["order.governance.meeting"]
+            .with_user(officer)
+            .with_company(last.governance_company_id)
+            .create({})
+        )
+        self.assertEqual(meeting.date_from, last.start)
+        # the departments the stages give work to, as last time
+        self.assertEqual(meeting.department_ids, last.governance_department_ids)
+        agenda = meeting._governance_agenda(
+            meeting.company_id, meeting.department_ids, meeting.date_from, meeting.start
+        )
+        decided = [row["order"] for section in agenda for row in section["decisions"]]
+        self.assertEqual(
+            sorted(decided, key=lambda o: o.id),
+            sorted(last.governance_decision_ids.order_id, key=lambda o: o.id),
+        )
+        self.assertTrue(any(section["overdue"] for section in agenda))

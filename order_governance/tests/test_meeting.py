@@ -281,8 +281,7 @@ class TestCoordinationMeeting(SlaCase):
                     "note": "x",
                 }
             )
-        count = self.env["order.governance.decision"].search_count([])
-        self.assertEqual(count, 2)
+        self.assertEqual(len(self.last_meeting.governance_decision_ids), 2)
 
     def test_scheduling_checks_its_input(self):
         Meeting = self.env["order.governance.meeting"].with_user(self.officer)

@@ -91,13 +91,19 @@ class OrderGovernanceMeeting(models.TransientModel):
 
     @api.depends("company_id", "department_ids")
     def _compute_attendee_ids(self):
-        officers = self.env.ref("order_governance.group_governance_officer").users
         for meeting in self:
-            company = meeting.company_id
-            managers = meeting.department_ids.sudo().manager_id.user_id
-            meeting.attendee_ids = (
-                officers.filtered(lambda u, c=company: c in u.company_ids) | managers
-            ).filtered("active")
+            meeting.attendee_ids = self._governance_attendees(
+                meeting.company_id, meeting.department_ids
+            )
+
+    @api.model
+    def _governance_attendees(self, company, departments):
+        """The managers of ``departments`` and the officers of ``company``."""
+        officers = self.env.ref("order_governance.group_governance_officer").users
+        managers = departments.sudo().manager_id.user_id
+        return (
+            officers.filtered(lambda u: company in u.company_ids) | managers
+        ).filtered("active")
 
     @api.depends("company_id", "department_ids", "date_from", "start")
     def _compute_agenda_html(self):
