@@ -134,6 +134,8 @@ class OrderGovernanceDemo(models.AbstractModel):
         """Invite the attendees of the demo meeting and record its decisions on
         the two orders longest past their deadline (as its organiser)."""
         event = self.env["calendar.event"].browse(event_id)
+        if event.governance_decision_ids:  # a module update runs this again
+            return
         attendees = self.env["order.governance.meeting"]._governance_attendees(
             event.governance_company_id, event.governance_department_ids
         )
