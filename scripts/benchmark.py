@@ -9,6 +9,8 @@ Phases, each one process (``scripts/dev.py benchmark`` calls them in turn):
               then spread over the last year (see ``spread_history``).
 ``reports``   pivot ``read_group`` of the stage report vs ``sale.report``, plus the
               lead time and backlog views.
+``flow``      the transition and flow variant pivots (as an officer) against a bare
+              GROUP BY of the same grouping over the stays table.
 ``moves``     ``action_confirm`` on 1,000 new quotations vs ``action_governance_next``
               on the same 1,000 orders; the escalation run over every open stay.
               Rolled back: the database is the same afterwards.
@@ -434,6 +436,59 @@ def reports(env):
         )
 
 
+def time_sql(env, query):
+    """Median time of a bare SQL query (after a warm-up), and its row count."""
+    env.cr.execute(query)
+    rows = len(env.cr.fetchall())
+    times = []
+    for _i in range(REPEAT):
+        start = time.perf_counter()
+        env.cr.execute(query)
+        env.cr.fetchall()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), rows
+
+
+def flow(env):
+    """The flow reports against the database's own limit: the same grouping as
+    a bare GROUP BY over the stays table (no join, no record rule), as the
+    officer of the demo."""
+    officer = env(user=env.ref("order_governance.user_omc_manager"))
+    pairs = [
+        (
+            "bare GROUP BY previous stage, stage (stays)",
+            "SELECT previous_stage_id, stage_id, COUNT(*), AVG(duration_hours)"
+            " FROM order_governance_stage_log WHERE previous_stage_id IS NOT NULL"
+            " GROUP BY 1, 2",
+            "order.governance.transition.report",
+            ["from_stage_id", "to_stage_id"],
+            ["__count", "waiting_hours:avg", "rework_rate:avg"],
+            "transition pivot (from stage x to stage), as an officer",
+        ),
+        (
+            "bare GROUP BY path (stays aggregated per order)",
+            "SELECT path, COUNT(*) FROM (SELECT order_id, string_agg("
+            "stage_id::text, ',' ORDER BY date_in, id) AS path"
+            " FROM order_governance_stage_log GROUP BY order_id) paths GROUP BY 1",
+            "order.governance.variant.report",
+            ["path"],
+            ["__count", "lead_time_hours:avg", "lead_time_p90:max", "rework_rate:avg"],
+            "flow variants pivot (path), as an officer",
+        ),
+    ]
+    for bare_label, query, model, groupby, measures, label in pairs:
+        bare_time, bare_groups = time_sql(env, query)
+        emit(name=bare_label, seconds=bare_time, detail=f"{bare_groups} groups")
+        seconds, rows, groups = time_read_group(officer, model, groupby, measures)
+        emit(
+            name=label,
+            seconds=seconds,
+            rows=rows,
+            detail=f"{groups} groups; ratio to the bare GROUP BY",
+            ratio=seconds / bare_time,
+        )
+
+
 # ---------------------------------------------------------------------------
 # moves and escalation (rolled back)
 # ---------------------------------------------------------------------------
@@ -636,6 +691,7 @@ def main(argv=None):
         choices=[
             "build",
             "reports",
+            "flow",
             "moves",
             "workbook",
             "existing",
@@ -660,7 +716,7 @@ def main(argv=None):
         elif args.phase == "uninstall":
             uninstall(env)
         else:
-            {"reports": reports, "moves": moves, "workbook": workbook}[args.phase](env)
+            {"reports": reports, "flow": flow, "moves": moves, "workbook": workbook}[args.phase](env)
     return 0
 
 

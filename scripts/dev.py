@@ -632,7 +632,7 @@ def cmd_pot(_args):
             config.unlink(missing_ok=True)
 
 
-BENCHMARK_PHASES = ("reports", "moves", "workbook")
+BENCHMARK_PHASES = ("reports", "flow", "moves", "workbook")
 
 
 def run_benchmark_phase(config, dbname, phase, orders):
