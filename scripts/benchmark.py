@@ -716,7 +716,9 @@ def main(argv=None):
         elif args.phase == "uninstall":
             uninstall(env)
         else:
-            {"reports": reports, "flow": flow, "moves": moves, "workbook": workbook}[args.phase](env)
+            {"reports": reports, "flow": flow, "moves": moves, "workbook": workbook}[
+                args.phase
+            ](env)
     return 0
 
 
