@@ -137,9 +137,18 @@ def walk(env, orders, offset):
     # 5 invoicing, 6+ done
     orders.filtered(lambda o: targets[o] == 1)._action_cancel()
     orders.filtered(lambda o: targets[o] >= 2).action_confirm()
+    done = Stage.search(
+        [("code", "=", "done"), ("company_id", "in", [False, env.company.id])],
+        limit=1,
+    )
     for step in (3, 4, 5, 6):
         movers = orders.filtered(lambda o, step=step: targets[o] >= step)
         tick_exit_criteria(movers)
+        if step == 6:
+            # the benchmark's orders are not invoiced: Invoicing & Collection's
+            # "Customer paid" would keep them; an officer forces them through
+            movers.governance_move(done, reason="Benchmark: paid", force=True)
+            continue
         movers.action_governance_next()
         if step == 3:
             rework = movers.filtered(lambda o: o.id % 10 == 7)

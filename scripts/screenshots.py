@@ -462,6 +462,37 @@ def take_screenshots(odoo, browser, base_url, lang):
     )
     browser.screenshot(target("matrix"))
     shoot_health_check(odoo, browser, base_url, target("health_check"))
+    browser.open(
+        f"{base_url}{ACTION}.order_governance_bottleneck_action",
+        ".o_form_view .o_list_renderer .o_data_row",
+    )
+    browser.screenshot(target("bottlenecks"))
+    shoot_meeting(odoo, browser, base_url, target)
+
+
+def shoot_meeting(odoo, browser, base_url, target):
+    """The coordination meeting dialog (from the meetings' list) and last week's
+    demo meeting with its decisions."""
+    browser.open(
+        f"{base_url}{ACTION}.order_governance_meeting_event_action", ".o_list_view"
+    )
+    browser.evaluate(
+        "odoo.__WOWL_DEBUG__.root.env.services.action.doAction("
+        "'order_governance.order_governance_meeting_action')"
+    )
+    browser.wait_idle(".modal .o_form_view .o_governance_agenda h3")
+    browser.screenshot(target("coordination_meeting"))
+    event = xmlid(odoo, "demo_meeting_last_week")
+    browser.open(
+        f"{base_url}{ACTION}.order_governance_meeting_event_action/{event}",
+        ".o_form_view .o_notebook",
+    )
+    browser.evaluate(
+        "document.querySelector('.o_notebook .nav-link[name=page_governance]')"
+        ".click(); document.querySelector('.o_notebook').scrollIntoView()"
+    )
+    browser.wait_idle(".o_notebook .o_field_one2many .o_data_row")
+    browser.screenshot(target("meeting_decisions"))
 
 
 def xmlid(odoo, name):

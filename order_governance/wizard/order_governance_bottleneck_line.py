@@ -67,9 +67,9 @@ class OrderGovernanceBottleneckLine(models.TransientModel):
                 "waited %(wait)s on average); none in the period before.",
                 **values,
             )
+        values["change"] = f"{self.change_rate:+.0f} %"
         return _(
             "%(stage)s held the most order-hours: %(hours)s (%(volume)s orders "
             "waited %(wait)s on average), %(change)s against the period before.",
-            change=f"{self.change_rate:+.0f} %",
             **values,
         )
