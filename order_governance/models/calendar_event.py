@@ -6,6 +6,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 AGENDA_REPORT = "order_governance.action_report_governance_agenda"
+GOVERNANCE_FIELDS = {
+    "governance_company_id",
+    "governance_department_ids",
+    "governance_period_start",
+}
 
 
 class CalendarEvent(models.Model):
@@ -42,6 +47,46 @@ class CalendarEvent(models.Model):
         inverse_name="event_id",
         string="Decisions",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if GOVERNANCE_FIELDS & vals.keys() and not self._governance_may_organise():
+                self._governance_check_occurrence(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guarded = sorted(GOVERNANCE_FIELDS & vals.keys())
+        if not guarded or self._governance_may_organise():
+            return super().write(vals)
+        # an attendee who moves a recurrent meeting makes Calendar write these
+        # fields again, unchanged: only a change is refused
+        before = {event: [event[name] for name in guarded] for event in self}
+        result = super().write(vals)
+        if any(
+            [event[name] for name in guarded] != old for event, old in before.items()
+        ):
+            raise AccessError(self._governance_organise_error())
+        return result
+
+    def _governance_may_organise(self):
+        return self.env.su or self.env.user.has_group(
+            "order_governance.group_governance_officer"
+        )
+
+    def _governance_check_occurrence(self, vals):
+        """Calendar creates the occurrences of a recurrent meeting as whoever
+        changed it: the same company as the series' meeting is theirs."""
+        recurrence = self.env["calendar.recurrence"].browse(vals.get("recurrence_id"))
+        company = recurrence.base_event_id.governance_company_id
+        if not company or vals.get("governance_company_id") != company.id:
+            raise AccessError(self._governance_organise_error())
+
+    def _governance_organise_error(self):
+        return _(
+            "Only order management officers make an event a coordination meeting "
+            "or change what it covers."
+        )
 
     @api.model
     def _governance_last_meeting(self, company, before):

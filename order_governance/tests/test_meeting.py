@@ -325,3 +325,49 @@ class TestCoordinationMeeting(SlaCase):
         self.assertFalse(following.governance_period_start)
         self.assertEqual(following.governance_department_ids, self.departments)
         self.assertEqual(following._governance_period()[0], event.start)
+
+    def test_only_officers_make_or_change_a_coordination_meeting(self):
+        Event = self.env["calendar.event"].with_user(self.prod_manager)
+        with self.assertRaises(AccessError):
+            Event.create(
+                {
+                    "name": "Fake",
+                    "start": at(TUESDAY, 9),
+                    "stop": at(TUESDAY, 10),
+                    "governance_company_id": self.company.id,
+                }
+            )
+        meeting = self.last_meeting.with_user(self.prod_manager)
+        meeting.partner_ids |= self.prod_manager.partner_id
+        with self.assertRaises(AccessError):
+            meeting.governance_period_start = at(TUESDAY, 9)
+        with self.assertRaises(AccessError):
+            meeting.governance_department_ids = self.dep_logistics
+        # an attendee may move it; the unchanged values Calendar writes pass
+        meeting.write(
+            {
+                "start": at(MONDAY, 9, 30),
+                "stop": at(MONDAY, 10, 30),
+                "governance_company_id": self.company.id,
+            }
+        )
+        self.assertEqual(meeting.governance_department_ids, self.dep_production)
+
+    def test_an_attendee_may_move_a_recurrent_meeting(self):
+        event = self.schedule(recurrency=True, rrule_type="weekly")
+        count = len(event.recurrence_id.calendar_event_ids)
+        event.with_user(self.prod_manager).write(
+            {
+                "recurrence_update": "all_events",
+                "start": at(WEDNESDAY, 14),
+                "stop": at(WEDNESDAY, 15),
+            }
+        )
+        events = self.env["calendar.event"].search(
+            [
+                ("governance_company_id", "=", self.company.id),
+                ("start", ">=", at(WEDNESDAY, 0)),
+            ]
+        )
+        self.assertEqual(len(events), count)
+        self.assertEqual({e.start.hour for e in events}, {14})
