@@ -436,6 +436,16 @@ def take_screenshots(odoo, browser, base_url, lang):
         return TARGET / f"screenshot_{name}{suffix}.png"
 
     odoo.login()
+    # a database made with --load-language may have English inactive: a user
+    # set to an inactive language would see the other one
+    inactive = odoo.call(
+        "res.lang",
+        "search",
+        [("code", "=", lang), ("active", "=", False)],
+        context={"active_test": False},
+    )
+    if inactive:
+        odoo.call("res.lang", "write", inactive, {"active": True})
     odoo.call("res.users", "write", [odoo.uid], {"lang": lang})
     browser.set_cookie(base_url, "session_id", odoo.login())  # in the new language
     browser.open(

@@ -18,7 +18,7 @@ class OrderGovernanceBottleneckLine(models.TransientModel):
         comodel_name="order.governance.stage", required=True, ondelete="cascade"
     )
     volume = fields.Integer(
-        string="Handed Over", help="Orders that left the stage in the period."
+        string="Orders Handed Over", help="Orders that left the stage in the period."
     )
     avg_wait_hours = fields.Float(
         string="Average Wait",
