@@ -372,9 +372,8 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
     def _write_transition_matrix(
         self, sheet, styles, row, period, companies, departments
     ):
-        """Handoffs in the period, from stage (rows) to stage (columns); the
-        row's last cells: its average wait and rework share. Returns the next
-        free row."""
+        """Handoffs in the period, from stage (rows) to stage (columns), as
+        counts. Returns the next free row."""
         start, end = period
         domain = [
             ("company_id", "in", companies.ids),

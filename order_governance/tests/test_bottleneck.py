@@ -1,7 +1,6 @@
 import io
 import zipfile
 
-from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, ValidationError
@@ -10,6 +9,7 @@ from odoo.tests import Form, tagged
 from .common import GROUP_MANAGER
 from .test_kpi_report import KpiCase
 from .test_sla import MONDAY, TUESDAY, WEDNESDAY, at
+from .test_variant_report import DoneCase
 
 
 @tagged("post_install", "-at_install")
@@ -124,17 +124,8 @@ class TestBottlenecks(KpiCase):
 
 
 @tagged("post_install", "-at_install")
-class TestFlowSheet(KpiCase):
+class TestFlowSheet(DoneCase):
     """The workbook's Flow sheet, with A and B done as they reach Shipping."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        with freeze_time(at(MONDAY, 12)):
-            cls.order_a.sudo().governance_move(cls.stage_done)
-        with freeze_time(at(TUESDAY, 12)):
-            cls.order_b.sudo().governance_move(cls.stage_done)
-        cls.env.flush_all()
 
     def flow_rows(self, user=None):
         Export = self.env["order.governance.kpi.export"]

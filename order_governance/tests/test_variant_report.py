@@ -10,9 +10,8 @@ DONE_PATH = "Received → Production → Shipping → Done"
 LOOP_PATH = "Received → Production → Confirmed"
 
 
-@tagged("post_install", "-at_install")
-class TestFlowVariants(KpiCase):
-    """Over the KpiCase history, A and B finish the moment they reach Shipping
+class DoneCase(KpiCase):
+    """The KpiCase history where A and B finish the moment they reach Shipping
     (4 and 12 working hours, all in Production); C was sent back."""
 
     @classmethod
@@ -23,6 +22,11 @@ class TestFlowVariants(KpiCase):
         with freeze_time(at(TUESDAY, 12)):
             cls.order_b.sudo().governance_move(cls.stage_done)
         cls.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestFlowVariants(DoneCase):
+    """Paths over the DoneCase history."""
 
     def variants(self, user=None, domain=()):
         Report = self.env["order.governance.variant.report"]

@@ -1,3 +1,4 @@
+from . import order_governance_period_mixin  # first: wizards below use it
 from . import order_governance_send_back
 from . import order_governance_reassign
 from . import order_governance_hold_wizard

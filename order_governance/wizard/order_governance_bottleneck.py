@@ -1,7 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.fields import Command
 
 
@@ -12,15 +11,13 @@ class OrderGovernanceBottleneck(models.TransientModel):
     the same length. The stage that held the most order-hours comes first."""
 
     _name = "order.governance.bottleneck"
+    _inherit = ["order.governance.period.mixin"]
     _description = "Order Governance Bottlenecks"
 
     date_from = fields.Date(
-        required=True,
         default=lambda self: fields.Date.context_today(self) - relativedelta(days=29),
     )
-    date_to = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self)
-    )
+    date_to = fields.Date(default=lambda self: fields.Date.context_today(self))
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
@@ -42,17 +39,6 @@ class OrderGovernanceBottleneck(models.TransientModel):
         readonly=True,
     )
     headline = fields.Char(compute="_compute_headline")
-
-    @api.constrains("date_from", "date_to")
-    def _check_period(self):
-        for dashboard in self.filtered(lambda d: d.date_from > d.date_to):
-            raise ValidationError(
-                _(
-                    "The period ends (%(date_to)s) before it starts (%(date_from)s).",
-                    date_to=dashboard.date_to,
-                    date_from=dashboard.date_from,
-                )
-            )
 
     @api.depends("date_from", "date_to", "company_id", "department_ids")
     def _compute_line_ids(self):
@@ -97,16 +83,6 @@ class OrderGovernanceBottleneck(models.TransientModel):
                 dashboard.headline = _("No stage handed an order over in the period.")
             else:
                 dashboard.headline = top._governance_summary()
-
-    def _period(self):
-        """(start, end) of the chosen days as stored datetimes (naive UTC), from
-        the user's midnights, like the reports' date filters."""
-        self.ensure_one()
-        Export = self.env["order.governance.kpi.export"]
-        return (
-            Export._utc_midnight(self.date_from),
-            Export._utc_midnight(self.date_to + relativedelta(days=1)),
-        )
 
     @api.model
     def _governance_bottlenecks(self, start, end, companies, departments=None):

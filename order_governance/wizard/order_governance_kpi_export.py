@@ -1,24 +1,21 @@
 import base64
-from datetime import datetime, time
 
 import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class OrderGovernanceKpiExport(models.TransientModel):
     _name = "order.governance.kpi.export"
+    _inherit = ["order.governance.period.mixin"]
     _description = "Export the Order Governance KPI Workbook"
 
     date_from = fields.Date(
-        required=True,
         default=lambda self: fields.Date.context_today(self).replace(day=1)
         - relativedelta(months=1),
     )
     date_to = fields.Date(
-        required=True,
         default=lambda self: fields.Date.context_today(self).replace(day=1)
         - relativedelta(days=1),
     )
@@ -33,24 +30,6 @@ class OrderGovernanceKpiExport(models.TransientModel):
         help="Leave empty for every department you may see.",
     )
 
-    @api.constrains("date_from", "date_to")
-    def _check_period(self):
-        for wizard in self.filtered(lambda w: w.date_from > w.date_to):
-            raise ValidationError(
-                _(
-                    "The period ends (%(date_to)s) before it starts (%(date_from)s).",
-                    date_to=wizard.date_to,
-                    date_from=wizard.date_from,
-                )
-            )
-
-    def _period(self):
-        """(start, end) of the chosen days, as stored datetimes."""
-        return (
-            self._utc_midnight(self.date_from),
-            self._utc_midnight(self.date_to + relativedelta(days=1)),
-        )
-
     def _domains(self):
         """(stays in the period, backlog now) for the chosen companies/departments."""
         self.ensure_one()
@@ -64,20 +43,6 @@ class OrderGovernanceKpiExport(models.TransientModel):
             [*scope, ("date_in", ">=", start), ("date_in", "<", end)],
             scope,
         )
-
-    def _utc_midnight(self, day):
-        """The start of ``day`` in the user's time zone, as stored (naive UTC): the
-        same bounds as the reports' date filters, and the workbook shows local
-        times."""
-        tz = pytz.timezone(self._tz_name())
-        local = tz.localize(datetime.combine(day, time.min))
-        return local.astimezone(pytz.utc).replace(tzinfo=None)
-
-    def _tz_name(self):
-        """The user's time zone (context first); UTC when it is unknown, as an
-        RPC context may carry any string."""
-        name = self.env.context.get("tz") or self.env.user.tz
-        return name if name in pytz.all_timezones_set else "UTC"
 
     def _filename(self):
         return f"order-governance-kpi-{self.date_from}-{self.date_to}.xlsx"
