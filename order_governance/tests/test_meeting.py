@@ -305,6 +305,8 @@ class TestCoordinationMeeting(SlaCase):
             Meeting.create(
                 {"department_ids": [(6, 0, foreign.ids)], "start": at(WEDNESDAY, 12)}
             )
+        with self.assertRaises(ValidationError):
+            Meeting.create({"start": at(WEDNESDAY, 12), "duration": 0})
         with self.assertRaises(AccessError):
             self.env["order.governance.meeting"].with_user(self.prod_manager).create({})
         self.assertFalse(

@@ -122,6 +122,11 @@ class OrderGovernanceMeeting(models.TransientModel):
                 end,
             )
 
+    @api.constrains("duration")
+    def _check_duration(self):
+        if any(meeting.duration <= 0 for meeting in self):
+            raise ValidationError(_("A meeting lasts some time: give its duration."))
+
     @api.constrains("company_id", "department_ids")
     def _check_departments_company(self):
         for meeting in self:
@@ -406,8 +411,8 @@ class OrderGovernanceMeeting(models.TransientModel):
         values = {
             "name": _("Order coordination meeting"),
             "start": self.start,
-            "stop": self.start + timedelta(hours=self.duration or 1.0),
-            "duration": self.duration or 1.0,
+            "stop": self.start + timedelta(hours=self.duration),
+            "duration": self.duration,
             "user_id": self.env.user.id,
             "partner_ids": [(6, 0, (self.attendee_ids | self.env.user).partner_id.ids)],
             "governance_company_id": self.company_id.id,
