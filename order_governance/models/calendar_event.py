@@ -146,12 +146,13 @@ class CalendarEvent(models.Model):
             )
             self.env["mail.mail"].sudo().create(
                 {
-                    "subject": _(
+                    # in the attendee's language, as his agenda
+                    "subject": event.env._(
                         "Agenda: %(meeting)s, %(date)s",
                         meeting=self.name,
                         date=event._governance_local_start(),
                     ),
-                    "body_html": _(
+                    "body_html": event.env._(
                         "<p>Your agenda of the coordination meeting is attached. "
                         "It shows what your access rights show; print it again "
                         "from the meeting for the latest facts.</p>"

@@ -102,6 +102,9 @@ class TestBottlenecks(KpiCase):
             "Production held the most order-hours: 18:00 (3 orders waited 06:00 on "
             "average); none in the period before.",
         )
+        form.department_ids.add(self.dep_logistics)
+        self.assertEqual(len(form.line_ids), 1)  # Shipping, where A and B wait
+        form.department_ids.clear()
         dashboard = form.save()
         self.assertEqual(dashboard.line_ids.mapped("rank"), [1, 2, 3, 4])
         chart = dashboard.action_open_chart()

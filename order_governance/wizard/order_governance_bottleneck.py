@@ -50,10 +50,11 @@ class OrderGovernanceBottleneck(models.TransientModel):
                 and dashboard.date_from <= dashboard.date_to
                 and dashboard.company_id
             ):
+                # _origin: in the form, new records with ids no query knows
                 rows = self._governance_bottlenecks(
                     *dashboard._period(),
-                    dashboard.company_id,
-                    dashboard.department_ids,
+                    dashboard.company_id._origin,
+                    dashboard.department_ids._origin,
                 )
                 commands += [
                     Command.create(
