@@ -2,6 +2,35 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 
+def stays_by_order(env, *columns):
+    """SELECT of each order's stays summed up: first entry, completion (entry
+    into the final stage it is in), handoffs, rework, breaches and the working
+    hours of its closed stays; ``columns`` (SQL) add aggregates of their own.
+    The lead time and flow variant reports read it."""
+    return SQL(
+        """
+        SELECT log.order_id,
+               MIN(log.date_in) AS first_entry,
+               -- done: the order's open stay is in a final stage
+               MAX(log.date_in) FILTER (
+                   WHERE log.date_out IS NULL AND stage.is_final
+               ) AS completed_at,
+               COUNT(*) - 1 AS handoff_count,
+               SUM(CASE WHEN log.is_rework THEN 1 ELSE 0 END) AS rework_count,
+               SUM(CASE WHEN log.sla_breached THEN 1 ELSE 0 END) AS breached_count,
+               SUM(log.duration_hours) FILTER (WHERE log.date_out IS NOT NULL)
+                   AS worked_hours
+               %(columns)s
+          FROM %(log)s log
+          JOIN %(stage)s stage ON stage.id = log.stage_id
+         GROUP BY log.order_id
+        """,
+        columns=SQL("").join(SQL(", %s", column) for column in columns),
+        log=SQL.identifier(env["order.governance.stage.log"]._table),
+        stage=SQL.identifier(env["order.governance.stage"]._table),
+    )
+
+
 class OrderGovernanceLeadTimeReport(models.Model):
     """Order lead time: one row per order that has a stage history."""
 
@@ -59,23 +88,7 @@ class OrderGovernanceLeadTimeReport(models.Model):
     def _table_query(self):
         return SQL(
             """
-            WITH stays AS (
-                SELECT log.order_id,
-                       MIN(log.date_in) AS first_entry,
-                       -- done: the order's open stay is in a final stage
-                       MAX(log.date_in) FILTER (
-                           WHERE log.date_out IS NULL AND stage.is_final
-                       ) AS completed_at,
-                       COUNT(*) - 1 AS handoff_count,
-                       SUM(CASE WHEN log.is_rework THEN 1 ELSE 0 END) AS rework_count,
-                       SUM(CASE WHEN log.sla_breached THEN 1 ELSE 0 END)
-                           AS breached_count,
-                       SUM(log.duration_hours) FILTER (WHERE log.date_out IS NOT NULL)
-                           AS worked_hours
-                  FROM %(log)s log
-                  JOIN %(stage)s stage ON stage.id = log.stage_id
-                 GROUP BY log.order_id
-            )
+            WITH stays AS (%(stays)s)
             SELECT so.id AS id,
                    so.id AS order_id,
                    so.owner_department_id AS owner_department_id,
@@ -97,7 +110,6 @@ class OrderGovernanceLeadTimeReport(models.Model):
               FROM %(order)s so
               JOIN stays ON stays.order_id = so.id
             """,
-            log=SQL.identifier(self.env["order.governance.stage.log"]._table),
-            stage=SQL.identifier(self.env["order.governance.stage"]._table),
+            stays=stays_by_order(self.env),
             order=SQL.identifier(self.env["sale.order"]._table),
         )
