@@ -373,3 +373,40 @@ class TestCoordinationMeeting(SlaCase):
         )
         self.assertEqual(len(events), count)
         self.assertEqual({e.start.hour for e in events}, {14})
+
+    def test_executor_over_rpc_is_refused(self):
+        """An executor invited to the meeting: he may open it, not read an
+        agenda, record a decision or change what it covers; odd context keys
+        change nothing."""
+        worker = self.prod_worker1
+        self.last_meeting.partner_ids |= worker.partner_id
+        event = self.last_meeting.with_user(worker).with_context(
+            tz="Mars/Olympus", active_test=False
+        )
+        action = event.action_governance_print_agenda()  # the report action only
+        with self.assertRaises(AccessError):
+            self.env["ir.actions.report"].with_user(worker)._render_qweb_html(
+                action["report_name"], event.ids
+            )
+        with self.assertRaises(AccessError):
+            event.write({"governance_department_ids": [(6, 0, self.dep_logistics.ids)]})
+        with self.assertRaises(AccessError):
+            self.env["order.governance.decision"].with_user(worker).create(
+                {"event_id": event.id, "order_id": self.late.id, "note": "mine"}
+            )
+        with self.assertRaises(AccessError):
+            self.env["order.governance.bottleneck"].with_user(worker).create({})
+        self.assertEqual(
+            self.last_meeting.governance_department_ids, self.dep_production
+        )
+        self.assertEqual(len(self.last_meeting.governance_decision_ids), 2)
+        # an officer's odd time zone falls back to UTC in the agenda
+        production, _omc = (
+            self.env["order.governance.meeting"]
+            .with_user(self.officer)
+            .with_context(tz="Mars/Olympus")
+            ._governance_agenda(
+                self.company, self.departments, at(MONDAY, 9), at(WEDNESDAY, 10)
+            )
+        )
+        self.assertEqual(production["department"], self.dep_production)
