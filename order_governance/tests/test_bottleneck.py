@@ -67,6 +67,15 @@ class TestBottlenecks(KpiCase):
             self.ranking(at(MONDAY, 0), at(WEDNESDAY, 0), log_manager),
             [("Shipping", 0, 0.0, 0.0, 0.0, 2, None)],
         )
+        # the dashboard, as he opens it, shows the same
+        form = Form(self.env["order.governance.bottleneck"].with_user(log_manager))
+        form.date_from = MONDAY.date()
+        form.date_to = TUESDAY.date()
+        self.assertEqual(len(form.line_ids), 1)
+        dashboard = form.save()
+        self.assertEqual(dashboard.line_ids.stage_id, self.stage_shipping)
+        dashboard.date_to = WEDNESDAY.date()  # recomputed, still as him
+        self.assertEqual(dashboard.line_ids.stage_id, self.stage_shipping)
         with self.assertRaises(AccessError):
             self.env["order.governance.bottleneck"].with_user(self.prod_worker1).create(
                 {}

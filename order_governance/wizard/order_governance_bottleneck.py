@@ -36,6 +36,9 @@ class OrderGovernanceBottleneck(models.TransientModel):
         string="Stages",
         compute="_compute_line_ids",
         store=True,
+        # a stored field computes as superuser by default: the figures must be
+        # read with the user's record rules (a manager's departments only)
+        compute_sudo=False,
         readonly=True,
     )
     headline = fields.Char(compute="_compute_headline")
