@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from . import working_hours
+from .order_governance_stage_log import backfill_handoff_columns
 
 # Working hours each closed demo stay took, as a share of its stage's SLA: some
 # finish early, some late, so that the reports show a real on-time rate.
@@ -37,6 +38,7 @@ class OrderGovernanceDemo(models.AbstractModel):
             self._walk(order, index)
             self._backdate(order, index, now)
             orders |= order
+        self._refresh_rewritten(orders)
         self.env["order.governance.sla.watch"]._cron_watch_sla()
         self._hold_one(orders)
 
@@ -106,6 +108,15 @@ class OrderGovernanceDemo(models.AbstractModel):
         )
         if current.activity_id and current.deadline:
             current.activity_id.date_deadline = current.deadline.date()
+
+    @api.model
+    def _refresh_rewritten(self, orders):
+        """The back-dated histories changed the stays' hours: what each stay keeps
+        of the one it ended, and the orders' lead times, are written again."""
+        self.env.flush_all()
+        backfill_handoff_columns(self.env.cr, orders.ids)
+        self.env["order.governance.stage.log"].invalidate_model()
+        orders._governance_refresh_lead_time()
 
     @api.model
     def _open_stay_start(self, stay, index, now):

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from . import working_hours
+from .order_governance_stage_log import refresh_lead_times
 
 SLA_STATUSES = [
     ("none", "No SLA"),
@@ -18,10 +19,20 @@ SLA_STATUSES = [
 ]
 # Odoo's kanban colour indexes: red, orange, green.
 SLA_COLORS = {"breached": 1, "at_risk": 2, "on_track": 10}
+# The order's lead time figures, written from its stays by the moves.
+LEAD_TIME_FIELDS = [
+    "governance_first_entry",
+    "governance_completed_at",
+    "governance_lead_time_hours",
+    "governance_lead_time_elapsed_hours",
+    "governance_handoff_count",
+    "governance_breach_count",
+]
 # Written by the engine only; ``governance_stage_id`` is also writable by users,
 # through the same checks as the buttons.
 GOVERNED_FIELDS = frozenset(
     {
+        *LEAD_TIME_FIELDS,
         "responsible_department_id",
         "responsible_user_id",
         "stage_entered_at",
@@ -100,6 +111,34 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         compute="_compute_rework_count",
         store=True,
         help="How many times the order was sent back to an earlier stage.",
+    )
+    # The order's lead time, kept by the moves (``_governance_refresh_lead_time``)
+    # so that the lead time report reads one row per order, not its history.
+    governance_first_entry = fields.Datetime(
+        string="First Entered", copy=False, readonly=True
+    )
+    governance_completed_at = fields.Datetime(
+        string="Completed",
+        copy=False,
+        readonly=True,
+        help="When the order entered the final stage it is in; empty while it is "
+        "not done.",
+    )
+    governance_lead_time_hours = fields.Float(
+        string="Lead Time (working hours)",
+        copy=False,
+        readonly=True,
+        help="Working hours of the stays before completion, holds excluded; empty "
+        "until the order is done.",
+    )
+    governance_lead_time_elapsed_hours = fields.Float(
+        string="Lead Time (calendar hours)", copy=False, readonly=True
+    )
+    governance_handoff_count = fields.Integer(
+        string="Handoffs", copy=False, readonly=True
+    )
+    governance_breach_count = fields.Integer(
+        string="SLA Breaches", copy=False, readonly=True
     )
     governance_check_line_ids = fields.One2many(
         comodel_name="order.governance.check.line",
@@ -582,14 +621,24 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         closing._close(now)
         resolution = orders._governance_resolve_batch(stage)
         stays = orders._governance_create_stays(
-            stage, resolution, now, reason, rework, forced, as_of_install
+            stage, resolution, now, reason, rework, forced, as_of_install, closing
         )
         if not as_of_install:
             orders._governance_log_message(stage, reason, passed_over)
         orders._governance_write_current(stage, resolution, now, stays, as_of_install)
         stays._on_entry(as_of_install)
+        orders._governance_refresh_lead_time()
         orders._governance_after_transition(stage)
         orders._governance_responsible_changed()
+
+    def _governance_refresh_lead_time(self):
+        """Write the lead time figures of the orders of ``self`` from their stays:
+        one UPDATE for the batch."""
+        if not self:
+            return
+        self.env["order.governance.stage.log"].flush_model()
+        refresh_lead_times(self.env.cr, self.ids)
+        self.invalidate_recordset(LEAD_TIME_FIELDS)
 
     def _governance_after_transition(self, stage):
         """Override to act once the orders of ``self`` have entered ``stage``."""
@@ -826,10 +875,11 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         return result
 
     def _governance_create_stays(
-        self, stage, resolution, now, reason, rework, forced, as_of_install
+        self, stage, resolution, now, reason, rework, forced, as_of_install, closing
     ):
         Stay = self.env["order.governance.stage.log"].sudo()
         previous = {order.id: order.governance_stage_id.id for order in self}
+        ended = closing.grouped("order_id")
         no_sla = (False, False, False)
         sla = {
             company: no_sla if as_of_install else Stay._sla_dates(stage, company, now)
@@ -841,6 +891,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                     "order_id": order.id,
                     "stage_id": stage.id,
                     "previous_stage_id": previous[order.id],
+                    **self._governance_previous_stay_values(ended.get(order)),
                     "department_id": resolution[order.id]["department"].id,
                     "user_id": resolution[order.id]["user"].id,
                     "moved_by_id": self.env.uid,
@@ -858,6 +909,17 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 for order in self
             ]
         )
+
+    @api.model
+    def _governance_previous_stay_values(self, stay):
+        """What a new stay keeps of the stay it ended (``stay``: closed, or None)."""
+        if not stay:
+            return {}
+        return {
+            "previous_department_id": stay.department_id.id,
+            "previous_user_id": stay.user_id.id,
+            "previous_hours": stay.duration_hours,
+        }
 
     def _governance_log_message(self, stage, reason, passed_over=()):
         """The handoff note, attached to the tracking message of the move."""

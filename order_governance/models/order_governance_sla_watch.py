@@ -4,11 +4,13 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
-# The open stays that an SLA watch looks at: deadline set, order not on hold.
-WATCHED = [
+# The open stays that an SLA watch looks at: open work with a deadline. The
+# conditions match the partial indexes of the open work (see the stage log):
+# each search reads the orders in progress, never the completed history.
+OPEN_WORK = [
     ("date_out", "=", False),
+    ("is_working_stage", "=", True),
     ("deadline", "!=", False),
-    ("order_id.governance_on_hold", "=", False),
 ]
 
 
@@ -27,6 +29,7 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         3 still breached after the delay (the parent department's manager)."""
         now = fields.Datetime.now()
         Stay = self.env["order.governance.stage.log"].sudo()
+        watched = self._watched_domain()
         levels = [
             (1, [("risk_at", "<=", now)]),
             (2, [("deadline", "<=", now)]),
@@ -35,27 +38,38 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         done = 0
         for level, due in levels:
             stays = Stay.search(
-                [*WATCHED, *due, ("escalation_level", "<", level)],
+                [*watched, *due, ("escalation_level", "<", level)],
                 limit=batch_size,
                 order="id",
             )
             if stays:
                 self._escalate(stays, level, now)
                 done += len(stays)
-        self._refresh_order_sla_status(now)
+        self._refresh_order_sla_status(now, watched)
         remaining = sum(
-            Stay.search_count([*WATCHED, *due, ("escalation_level", "<", level)])
+            Stay.search_count([*watched, *due, ("escalation_level", "<", level)])
             for level, due in levels
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
-    def _refresh_order_sla_status(self, now):
+    def _watched_domain(self):
+        """The open work with a deadline, less the orders on hold (their clock
+        stops). Held orders are read by their own index rather than joined: a
+        join to the orders would read every order the company ever had."""
+        held = self.env["sale.order"].sudo().search([("governance_on_hold", "=", True)])
+        return [*OPEN_WORK, ("order_id", "not in", held.ids)]
+
+    @api.model
+    def _refresh_order_sla_status(self, now, watched=None):
         """Per status, one search and one write: the orders whose status must
-        change. Only stays with a deadline are read: without one the status is
-        'none' from entry on, and those stays include the final stay of every
-        completed order, which would make each run slower than the last."""
+        change. Only open working stays with a deadline are read: without one the
+        status is 'none' from entry on, and the others include the final stay of
+        every completed order, which would make each run slower than the last.
+        The orders' status is compared in memory: a condition on the order in the
+        search would make PostgreSQL read the orders, all of them."""
         Stay = self.env["order.governance.stage.log"].sudo()
+        watched = watched if watched is not None else self._watched_domain()
         due = {
             "breached": [("deadline", "<=", now)],
             "at_risk": [("deadline", ">", now), ("risk_at", "<=", now)],
@@ -67,12 +81,12 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
             ],
         }
         for status, domain in due.items():
-            stays = Stay.search(
-                [*WATCHED, *domain, ("order_id.sla_status", "!=", status)]
+            orders = Stay.search([*watched, *domain]).order_id
+            orders.filtered(
+                lambda order, status=status: order.sla_status != status
+            )._governance_engine().with_context(tracking_disable=True).write(
+                {"sla_status": status}
             )
-            stays.order_id._governance_engine().with_context(
-                tracking_disable=True
-            ).write({"sla_status": status})
 
     @api.model
     def _escalate(self, stays, level, now):
@@ -111,6 +125,8 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
             self._notify_digest(stays, accountable, _("Orders past their deadline"))
         stays.order_id._message_log_batch(bodies=notes)
         stays.write({"escalation_level": level, "sla_breached": level >= 2})
+        if level == 2:  # a breach: the orders' count of breaches changes
+            stays.order_id._governance_refresh_lead_time()
 
     @api.model
     def _escalation_sentence(self, stay, level, user, now):

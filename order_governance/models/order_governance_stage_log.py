@@ -4,6 +4,103 @@ from odoo.tools import SQL
 
 from . import working_hours
 
+# Columns of the open working stays that the SLA watch and the backlog filter or
+# group by, each with a partial index on the open work only.
+OPEN_WORK_INDEXED = ("stage_id", "deadline", "risk_at", "escalate_at")
+
+
+def backfill_handoff_columns(cr, order_ids=None):
+    """Fill the columns a stay gets on entry (since 18.0.1.1.0) from the history:
+    the stage kind, and the stay each one ended (the order's stay that entered
+    before it). For the stays written before, and after a history is rewritten
+    (the demo's back-dating); all orders, or those of ``order_ids``."""
+    orders = SQL("TRUE") if order_ids is None else SQL("order_id = ANY(%s)", order_ids)
+    cr.execute(
+        SQL(
+            """
+            UPDATE order_governance_stage_log log
+               SET is_working_stage = NOT COALESCE(stage.is_final, FALSE)
+                                      AND NOT COALESCE(stage.is_cancel, FALSE)
+              FROM order_governance_stage stage
+             WHERE stage.id = log.stage_id AND %s
+            """,
+            orders,
+        )
+    )
+    cr.execute(
+        SQL(
+            """
+            UPDATE order_governance_stage_log log
+               SET previous_department_id = prev.department_id,
+                   previous_user_id = prev.user_id,
+                   previous_hours = prev.duration_hours
+              FROM (
+                   SELECT id,
+                          LAG(department_id) OVER w AS department_id,
+                          LAG(user_id) OVER w AS user_id,
+                          LAG(duration_hours) OVER w AS duration_hours,
+                          LAG(id) OVER w AS previous_id
+                     FROM order_governance_stage_log
+                    WHERE %s
+                   WINDOW w AS (PARTITION BY order_id ORDER BY date_in, id)
+              ) prev
+             WHERE prev.id = log.id AND prev.previous_id IS NOT NULL
+            """,
+            orders,
+        )
+    )
+
+
+def refresh_lead_times(cr, order_ids=None):
+    """Write each order's lead time figures from its stays in one UPDATE: first
+    entry, completion (entry into the final stage it is in), working hours of the
+    stays before completion, calendar hours, handoffs, breaches; empty for an
+    order without stays. All orders, or those of ``order_ids``."""
+    if order_ids is None:
+        orders = SQL("SELECT id FROM sale_order")
+        stays = SQL("TRUE")
+    else:
+        orders = SQL("SELECT id FROM sale_order WHERE id = ANY(%s)", order_ids)
+        stays = SQL("log.order_id = ANY(%s)", order_ids)
+    cr.execute(
+        SQL(
+            """
+            UPDATE sale_order so
+               SET governance_first_entry = stays.first_entry,
+                   governance_completed_at = stays.completed_at,
+                   governance_lead_time_hours = CASE
+                       WHEN stays.completed_at IS NOT NULL THEN stays.worked_hours END,
+                   governance_lead_time_elapsed_hours = EXTRACT(
+                       EPOCH FROM stays.completed_at - stays.first_entry
+                   ) / 3600.0,
+                   governance_handoff_count = stays.handoff_count,
+                   governance_breach_count = stays.breached_count
+              FROM (%(orders)s) mine
+              LEFT JOIN (
+                   SELECT log.order_id,
+                          MIN(log.date_in) AS first_entry,
+                          -- done: the order's open stay is in a final stage
+                          MAX(log.date_in) FILTER (
+                              WHERE log.date_out IS NULL AND stage.is_final
+                          ) AS completed_at,
+                          COUNT(*) - 1 AS handoff_count,
+                          SUM(CASE WHEN log.sla_breached THEN 1 ELSE 0 END)
+                              AS breached_count,
+                          SUM(log.duration_hours) FILTER (
+                              WHERE log.date_out IS NOT NULL
+                          ) AS worked_hours
+                     FROM order_governance_stage_log log
+                     JOIN order_governance_stage stage ON stage.id = log.stage_id
+                    WHERE %(stays)s
+                    GROUP BY log.order_id
+              ) stays ON stays.order_id = mine.id
+             WHERE so.id = mine.id
+            """,
+            orders=orders,
+            stays=stays,
+        )
+    )
+
 
 class OrderGovernanceStageLog(models.Model):
     _name = "order.governance.stage.log"
@@ -29,6 +126,32 @@ class OrderGovernanceStageLog(models.Model):
         comodel_name="order.governance.stage",
         readonly=True,
         ondelete="set null",
+    )
+    # The stay this one ended, as it was when it closed (written once, on entry):
+    # the transition report reads them without looking for that stay.
+    previous_department_id = fields.Many2one(
+        comodel_name="hr.department",
+        string="Handed Over By (Department)",
+        readonly=True,
+        ondelete="set null",
+    )
+    previous_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Handed Over By",
+        readonly=True,
+        ondelete="set null",
+    )
+    previous_hours = fields.Float(
+        string="Previous Stage Hours",
+        readonly=True,
+        help="Working hours, holds excluded, of the stay that this move ended.",
+    )
+    is_working_stage = fields.Boolean(
+        string="Working Stage",
+        compute="_compute_is_working_stage",
+        store=True,
+        help="The stage is neither final nor cancel: a stay there is open work "
+        "until the order leaves it. The final stay of a completed order is not.",
     )
     department_id = fields.Many2one(
         comodel_name="hr.department",
@@ -158,6 +281,24 @@ class OrderGovernanceStageLog(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        # Open work only: every completed order keeps an open stay in its final
+        # stage for ever; the SLA watch and the backlog must not read those.
+        for column in OPEN_WORK_INDEXED:
+            self.env.cr.execute(
+                SQL(
+                    "CREATE INDEX IF NOT EXISTS %s ON %s (%s) "
+                    "WHERE date_out IS NULL AND is_working_stage",
+                    SQL.identifier(f"order_governance_stage_log_open_{column}_idx"),
+                    SQL.identifier(self._table),
+                    SQL.identifier(column),
+                )
+            )
+
+    @api.depends("stage_id.is_final", "stage_id.is_cancel")
+    def _compute_is_working_stage(self):
+        for stay in self:
+            stage = stay.stage_id
+            stay.is_working_stage = not stage.is_final and not stage.is_cancel
 
     @api.depends("date_in", "date_out", "paused_hours")
     def _compute_hours(self):

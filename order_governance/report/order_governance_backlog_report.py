@@ -77,7 +77,6 @@ class OrderGovernanceBacklogReport(models.Model):
                    END AS overdue_hours
               FROM %(log)s log
               JOIN %(order)s so ON so.id = log.order_id
-              JOIN %(stage)s stage ON stage.id = log.stage_id
              CROSS JOIN LATERAL (
                    SELECT NOW() AT TIME ZONE 'UTC' AS now,
                           EXTRACT(EPOCH FROM (NOW() AT TIME ZONE 'UTC') - log.date_in)
@@ -88,12 +87,11 @@ class OrderGovernanceBacklogReport(models.Model):
                                    AND NOT COALESCE(so.governance_on_hold, FALSE),
                                    FALSE) AS late
              ) overdue
-             WHERE log.date_out IS NULL
-               AND NOT COALESCE(stage.is_final, FALSE)
-               AND NOT COALESCE(stage.is_cancel, FALSE)
+             -- the open work only (a partial index): not the final stays of
+             -- the completed orders, which grow with the history
+             WHERE log.date_out IS NULL AND log.is_working_stage
             """,
             log=SQL.identifier(self.env["order.governance.stage.log"]._table),
-            stage=SQL.identifier(self.env["order.governance.stage"]._table),
             order=SQL.identifier(self.env["sale.order"]._table),
         )
 

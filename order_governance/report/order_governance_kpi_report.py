@@ -122,12 +122,12 @@ class OrderGovernanceKpiReport(models.Model):
                    CASE WHEN log.is_rework THEN 1 ELSE 0 END AS rework_count,
                    -- a final or cancel stage is never left in the normal flow:
                    -- its stays are no open work and have no on-time outcome
-                   kind.working AS is_working_stage,
-                   CASE WHEN log.date_out IS NULL AND kind.working
+                   log.is_working_stage AS is_working_stage,
+                   CASE WHEN log.date_out IS NULL AND log.is_working_stage
                         THEN 1 ELSE 0 END AS open_count,
                    CASE
                        WHEN log.date_out IS NULL OR log.deadline IS NULL
-                         OR NOT kind.working THEN NULL
+                         OR NOT log.is_working_stage THEN NULL
                        WHEN log.date_out <= log.deadline THEN 100.0
                        ELSE 0.0
                    END AS on_time_rate
@@ -135,12 +135,11 @@ class OrderGovernanceKpiReport(models.Model):
         )
 
     def _from(self):
+        # LEFT JOIN (every stay has its order): PostgreSQL leaves the order out
+        # of a query that reads none of its columns, as a pivot by department
+        # and stage does, and reads the stays alone
         return SQL(
-            "FROM %s log JOIN %s so ON so.id = log.order_id"
-            " JOIN %s stage ON stage.id = log.stage_id"
-            " CROSS JOIN LATERAL (SELECT NOT COALESCE(stage.is_final, FALSE)"
-            " AND NOT COALESCE(stage.is_cancel, FALSE) AS working) kind",
+            "FROM %s log LEFT JOIN %s so ON so.id = log.order_id",
             SQL.identifier(self.env["order.governance.stage.log"]._table),
             SQL.identifier(self.env["sale.order"]._table),
-            SQL.identifier(self.env["order.governance.stage"]._table),
         )

@@ -2,35 +2,6 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 
-def stays_by_order(env, *columns):
-    """SELECT of each order's stays summed up: first entry, completion (entry
-    into the final stage it is in), handoffs, rework, breaches and the working
-    hours of its closed stays; ``columns`` (SQL) add aggregates of their own.
-    The lead time and flow variant reports read it."""
-    return SQL(
-        """
-        SELECT log.order_id,
-               MIN(log.date_in) AS first_entry,
-               -- done: the order's open stay is in a final stage
-               MAX(log.date_in) FILTER (
-                   WHERE log.date_out IS NULL AND stage.is_final
-               ) AS completed_at,
-               COUNT(*) - 1 AS handoff_count,
-               SUM(CASE WHEN log.is_rework THEN 1 ELSE 0 END) AS rework_count,
-               SUM(CASE WHEN log.sla_breached THEN 1 ELSE 0 END) AS breached_count,
-               SUM(log.duration_hours) FILTER (WHERE log.date_out IS NOT NULL)
-                   AS worked_hours
-               %(columns)s
-          FROM %(log)s log
-          JOIN %(stage)s stage ON stage.id = log.stage_id
-         GROUP BY log.order_id
-        """,
-        columns=SQL("").join(SQL(", %s", column) for column in columns),
-        log=SQL.identifier(env["order.governance.stage.log"]._table),
-        stage=SQL.identifier(env["order.governance.stage"]._table),
-    )
-
-
 class OrderGovernanceLeadTimeReport(models.Model):
     """Order lead time: one row per order that has a stage history."""
 
@@ -86,30 +57,28 @@ class OrderGovernanceLeadTimeReport(models.Model):
 
     @property
     def _table_query(self):
+        # the figures the moves keep on the order: one row per order read, not its
+        # history (see sale.order._governance_refresh_lead_time)
         return SQL(
             """
-            WITH stays AS (%(stays)s)
             SELECT so.id AS id,
                    so.id AS order_id,
                    so.owner_department_id AS owner_department_id,
                    so.company_id AS company_id,
                    so.governance_stage_id AS stage_id,
-                   stays.first_entry AS first_entry,
-                   stays.completed_at AS completed_at,
-                   CASE WHEN stays.completed_at IS NOT NULL
-                        THEN stays.worked_hours END AS lead_time_hours,
-                   EXTRACT(EPOCH FROM stays.completed_at - stays.first_entry) / 3600.0
-                       AS lead_time_elapsed_hours,
-                   stays.handoff_count AS handoff_count,
-                   stays.rework_count AS rework_count,
-                   stays.breached_count AS breached_count,
+                   so.governance_first_entry AS first_entry,
+                   so.governance_completed_at AS completed_at,
+                   so.governance_lead_time_hours AS lead_time_hours,
+                   so.governance_lead_time_elapsed_hours AS lead_time_elapsed_hours,
+                   so.governance_handoff_count AS handoff_count,
+                   so.rework_count AS rework_count,
+                   so.governance_breach_count AS breached_count,
                    CASE WHEN so.stage_deadline < (NOW() AT TIME ZONE 'UTC')
-                         AND stays.completed_at IS NULL
+                         AND so.governance_completed_at IS NULL
                          AND NOT COALESCE(so.governance_on_hold, FALSE)
                         THEN 1 ELSE 0 END AS overdue_count
               FROM %(order)s so
-              JOIN stays ON stays.order_id = so.id
+             WHERE so.governance_first_entry IS NOT NULL
             """,
-            stays=stays_by_order(self.env),
             order=SQL.identifier(self.env["sale.order"]._table),
         )

@@ -60,44 +60,31 @@ class OrderGovernanceTransitionReport(models.Model):
 
     @property
     def _table_query(self):
-        # The stay a handoff ended is the one the order entered before: LAG over
-        # the order's stays in entry order (an order has one open stay at a
-        # time, so it was closed when this one began). One sort of the table
-        # instead of an index probe per stay: 5x faster on 100,000 stays.
+        # One row per stay entered from another: what it keeps of the stay it
+        # ended is on it (written on entry), no search for that stay. LEFT JOIN
+        # to the order (every stay has one): left out unless a column is read.
         return SQL(
             """
             SELECT log.id AS id,
                    log.order_id AS order_id,
                    log.company_id AS company_id,
                    so.owner_department_id AS owner_department_id,
-                   log.from_stage_id AS from_stage_id,
+                   log.previous_stage_id AS from_stage_id,
                    log.stage_id AS to_stage_id,
-                   log.from_department_id AS from_department_id,
+                   log.previous_department_id AS from_department_id,
                    log.department_id AS to_department_id,
-                   log.from_user_id AS from_user_id,
+                   log.previous_user_id AS from_user_id,
                    log.user_id AS to_user_id,
                    log.moved_by_id AS moved_by_id,
                    log.date_in AS date,
                    COALESCE(log.forced, FALSE) AS forced,
                    COALESCE(log.is_rework, FALSE) AS is_rework,
-                   log.waiting_hours AS waiting_hours,
+                   log.previous_hours AS waiting_hours,
                    CASE WHEN log.is_rework THEN 100.0 ELSE 0.0 END AS rework_rate,
                    CASE WHEN log.forced THEN 1 ELSE 0 END AS forced_count
-              FROM (
-                   SELECT stay.id, stay.order_id, stay.company_id, stay.stage_id,
-                          stay.department_id, stay.user_id, stay.moved_by_id,
-                          stay.date_in, stay.forced, stay.is_rework,
-                          LAG(stay.id) OVER w AS from_log_id,
-                          LAG(stay.stage_id) OVER w AS from_stage_id,
-                          LAG(stay.department_id) OVER w AS from_department_id,
-                          LAG(stay.user_id) OVER w AS from_user_id,
-                          LAG(stay.duration_hours) OVER w AS waiting_hours
-                     FROM %(log)s stay
-                   WINDOW w AS (PARTITION BY stay.order_id
-                                ORDER BY stay.date_in, stay.id)
-              ) log
-              JOIN %(order)s so ON so.id = log.order_id
-             WHERE log.from_log_id IS NOT NULL
+              FROM %(log)s log
+              LEFT JOIN %(order)s so ON so.id = log.order_id
+             WHERE log.previous_stage_id IS NOT NULL
             """,
             log=SQL.identifier(self.env["order.governance.stage.log"]._table),
             order=SQL.identifier(self.env["sale.order"]._table),

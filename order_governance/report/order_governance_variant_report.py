@@ -1,8 +1,6 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .order_governance_lead_time_report import stays_by_order
-
 # the aggregate the pivot and grouped lists ask for on ``lead_time_p90``: read as
 # the 90th percentile of the group's lead times (see _read_group_select)
 P90_SPEC = "lead_time_p90:max"
@@ -67,33 +65,36 @@ class OrderGovernanceVariantReport(models.Model):
 
     @property
     def _table_query(self):
-        # the path reads the stage names in the reader's language
+        # the path reads the stage names in the reader's language; the rest is the
+        # order's stored lead time
         lang = self.env.lang or "en_US"
-        path = SQL(
-            "string_agg(COALESCE(stage.name->>%s, stage.name->>'en_US'), ' → '"
-            " ORDER BY log.date_in, log.id) AS path",
-            lang,
-        )
         return SQL(
             """
-            WITH paths AS (%(stays)s)
+            WITH paths AS (
+                SELECT log.order_id,
+                       string_agg(COALESCE(stage.name->>%(lang)s, stage.name->>'en_US'),
+                                  ' → ' ORDER BY log.date_in, log.id) AS path
+                  FROM %(log)s log
+                  JOIN %(stage)s stage ON stage.id = log.stage_id
+                 GROUP BY log.order_id
+            )
             SELECT so.id AS id,
                    so.id AS order_id,
                    so.company_id AS company_id,
                    so.owner_department_id AS owner_department_id,
                    paths.path AS path,
-                   paths.handoff_count + 1 AS stage_count,
-                   paths.first_entry AS first_entry,
-                   paths.completed_at IS NOT NULL AS is_done,
-                   CASE WHEN paths.completed_at IS NOT NULL
-                        THEN paths.worked_hours END AS lead_time_hours,
-                   CASE WHEN paths.completed_at IS NOT NULL
-                        THEN paths.worked_hours END AS lead_time_p90,
-                   CASE WHEN paths.rework_count > 0 THEN 100.0 ELSE 0.0 END
+                   so.governance_handoff_count + 1 AS stage_count,
+                   so.governance_first_entry AS first_entry,
+                   so.governance_completed_at IS NOT NULL AS is_done,
+                   so.governance_lead_time_hours AS lead_time_hours,
+                   so.governance_lead_time_hours AS lead_time_p90,
+                   CASE WHEN so.rework_count > 0 THEN 100.0 ELSE 0.0 END
                        AS rework_rate
               FROM %(order)s so
               JOIN paths ON paths.order_id = so.id
             """,
-            stays=stays_by_order(self.env, path),
+            lang=lang,
+            log=SQL.identifier(self.env["order.governance.stage.log"]._table),
+            stage=SQL.identifier(self.env["order.governance.stage"]._table),
             order=SQL.identifier(self.env["sale.order"]._table),
         )
