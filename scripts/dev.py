@@ -635,15 +635,16 @@ def cmd_pot(_args):
 BENCHMARK_PHASES = ("reports", "flow", "moves", "workbook")
 
 
-def run_benchmark_phase(config, dbname, phase, orders):
-    """Run one phase of scripts/benchmark.py; pass its output on, keep its rows."""
+def run_benchmark_phase(config, dbname, phase, orders, script="benchmark.py", *extra):
+    """Run one phase of a benchmark script; pass its output on, keep its rows."""
     cmd = [
         sys.executable,
-        str(ROOT / "scripts" / "benchmark.py"),
+        str(ROOT / "scripts" / script),
         phase,
         f"--config={config}",
         f"--database={dbname}",
         f"--orders={orders}",
+        *extra,
     ]
     child = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     rows = []
@@ -729,6 +730,94 @@ def cmd_benchmark(args):
             )
             print()
             print(benchmark_table(rows))
+            return 0
+        finally:
+            config.unlink(missing_ok=True)
+
+
+def read_side_table(rows, labels):
+    """The read-side measures side by side: one column per size, the growth,
+    and the ratio to the bare GROUP BY at the largest size."""
+    by_name = {}
+    for row in rows:
+        by_name.setdefault(row["name"], {})[row["label"]] = row
+    lines = [
+        "| Read | " + " | ".join(labels) + " | growth | ratio to bare | queries |",
+        "|---|" + "---:|" * (len(labels) + 3),
+    ]
+    for name, of_label in by_name.items():
+        first, last = of_label.get(labels[0]), of_label.get(labels[-1])
+        growth = (
+            f"{last['seconds'] / first['seconds']:.1f}×"
+            if first and last and first["seconds"]
+            else ""
+        )
+        cells = [
+            f"{of_label[label]['seconds']:.3f} s" if label in of_label else ""
+            for label in labels
+        ]
+        ratio = (last or {}).get("ratio")
+        queries = (last or {}).get("queries")
+        lines.append(
+            f"| {name} | "
+            + " | ".join(cells)
+            + f" | {growth} | {'' if ratio is None else f'{ratio:.2f}×'}"
+            + f" | {'' if queries is None else queries} |"
+        )
+    return "\n".join(lines)
+
+
+def cmd_benchmark_read(args):
+    """A synthetic history written in SQL, measured at two sizes."""
+    prepare("requirements-test.txt")
+    with postgres_server() as server:
+        base, dbname = "og_bench_read_base", "og_bench_read"
+        config = write_config(server, f"odoo-bench-{os.getpid()}.conf")
+        try:
+            drop_database(server, dbname)
+            if module_installed(server, base):
+                say(f"Updating {MODULE} in {base} (this checkout's code)")
+                install_module(config, base, update=True)
+            else:
+                say(f"Creating database {base} with {MODULE} and its demo data")
+                drop_database(server, base)
+                install_module(config, base)
+            db_query(
+                server, "postgres", f'CREATE DATABASE "{dbname}" TEMPLATE "{base}"'
+            )
+            rows, labels = [], []
+            for completed in (args.small, args.large):
+                label = f"{completed:,} done"
+                say(f"Writing the history of {completed:,} completed orders in SQL")
+                rows += run_benchmark_phase(
+                    config, dbname, "synthesize", completed, "benchmark_read.py"
+                )
+                say(f"Measuring at {completed:,} completed orders")
+                rows += run_benchmark_phase(
+                    config,
+                    dbname,
+                    "measure",
+                    completed,
+                    "benchmark_read.py",
+                    f"--label={label}",
+                )
+                labels.append(label)
+            server_version = db_query(server, "postgres", "SHOW server_version")[0][0]
+            sizes = ", ".join(
+                f"{row['label']}: {row['stays']:,} stays"
+                for row in rows
+                if row["name"].startswith("bare GROUP BY department")
+            )
+            print()
+            print(f"{sizes}; {machine_description()}; PostgreSQL {server_version}")
+            print()
+            print(read_side_table([r for r in rows if "label" in r], labels))
+            for row in rows:
+                if "label" not in row:
+                    print(
+                        f"\n{row['name']}: {row['rows']:,} in {row['seconds']:.0f} s"
+                        f" ({row['detail']})"
+                    )
             return 0
         finally:
             config.unlink(missing_ok=True)
@@ -1092,6 +1181,12 @@ def main(argv=None):
     bench.add_argument(
         "--rebuild", action="store_true", help="drop and build the database again"
     )
+    bench_read = sub.add_parser(
+        "benchmark-read",
+        help="measure the reports on a synthetic history at two sizes (SQL-written)",
+    )
+    bench_read.add_argument("--small", type=int, default=20000)
+    bench_read.add_argument("--large", type=int, default=220000)
     bench_install = sub.add_parser(
         "benchmark-install", help="install the module on a database of N orders"
     )
@@ -1123,6 +1218,7 @@ def main(argv=None):
         "pot": cmd_pot,
         "benchmark": cmd_benchmark,
         "benchmark-install": cmd_benchmark_install,
+        "benchmark-read": cmd_benchmark_read,
         "benchmark-transfers": cmd_benchmark_transfers,
         "compat": cmd_compat,
     }

@@ -946,6 +946,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             key = (target["department"].id, target["user"].id, deadline_of[order.id])
             groups[key].append(order.id)
         engine = self._governance_engine()
+        working = not stage.is_final and not stage.is_cancel
         if as_of_install:
             engine = engine.with_context(tracking_disable=True)
         for (department_id, user_id, deadline), ids in groups.items():
@@ -956,7 +957,8 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                     "responsible_user_id": user_id,
                     "stage_entered_at": now,
                     "stage_deadline": deadline,
-                    "sla_status": "on_track" if deadline else "none",
+                    # no SLA status where no work is left to watch
+                    "sla_status": "on_track" if deadline and working else "none",
                 }
             )
 

@@ -30,3 +30,4 @@ from . import test_absence
 from . import test_health
 from . import test_rule_impact
 from . import test_matrix
+from . import test_scale

@@ -1,0 +1,252 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from ..models.order_governance_flow_mixin import LEAD_TIME_FIELDS
+from ..models.order_governance_stage_log import (
+    OPEN_WORK_INDEXED,
+    backfill_handoff_columns,
+    refresh_lead_times,
+)
+from .test_sla import MONDAY, TUESDAY, WEDNESDAY, SlaCase, at
+
+
+def recomputed_lead_time(order):
+    """The order's lead time figures computed here from its stays, as the
+    lead time report defines them."""
+    stays = order.stage_log_ids.sorted(lambda s: (s.date_in, s.id))
+    current = stays.filtered(lambda s: not s.date_out)
+    completed_at = current.date_in if current.stage_id.is_final else False
+    worked = sum(stays.filtered("date_out").mapped("duration_hours"))
+    first = stays[:1].date_in
+    return {
+        "governance_first_entry": first,
+        "governance_completed_at": completed_at,
+        "governance_lead_time_hours": worked if completed_at else 0.0,
+        "governance_lead_time_elapsed_hours": (
+            (completed_at - first).total_seconds() / 3600 if completed_at else 0.0
+        ),
+        "governance_handoff_count": len(stays) - 1,
+        "governance_breach_count": len(stays.filtered("sla_breached")),
+    }
+
+
+class ScaleCase(SlaCase):
+    """Four orders with a history of every kind, Monday to Wednesday (office
+    hours 8-12 and 13-17): A done on time, B done late after a hold and a rework
+    loop, C cancelled in Production, D still in Production past its deadline.
+    Every order enters Received when it is created."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time(at(MONDAY, 8)):
+            cls.orders = cls.create_orders(4)
+            cls.orders.sudo().governance_move(cls.stage_production)
+        cls.order_a, cls.order_b, cls.order_c, cls.order_d = cls.orders
+        with freeze_time(at(MONDAY, 10)):
+            cls.order_b.sudo().governance_hold(
+                cls.env.ref("order_governance.hold_reason_customer"), "Drawings"
+            )
+        with freeze_time(at(MONDAY, 14)):
+            cls.order_b.sudo().governance_resume()
+            cls.order_c.sudo()._action_cancel()
+        with freeze_time(at(MONDAY, 16)):
+            cls.order_a.sudo().action_governance_next()
+            cls.order_b.sudo().governance_move(cls.stage_confirmed, reason="Spec")
+        with freeze_time(at(TUESDAY, 9)):
+            cls.order_b.sudo().action_governance_next()  # Production again
+        with freeze_time(at(TUESDAY, 10)):
+            cls.order_a.sudo().governance_move(cls.stage_done)
+        with freeze_time(at(WEDNESDAY, 16)):
+            # B was due Wednesday 09:00: the watch records the breach
+            cls.env["order.governance.sla.watch"]._cron_watch_sla()
+            cls.order_b.sudo().action_governance_next()
+            cls.order_b.sudo().governance_move(cls.stage_done)
+        cls.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestStoredLeadTime(ScaleCase):
+    def test_stored_figures_equal_the_history(self):
+        """Each order's stored lead time equals what its stays give."""
+        for order in self.orders:
+            with self.subTest(order=order.name):
+                stored = order.read(LEAD_TIME_FIELDS)[0]
+                expected = recomputed_lead_time(order)
+                for field, value in expected.items():
+                    if isinstance(value, float):
+                        self.assertAlmostEqual(stored[field], value, places=6)
+                    else:
+                        self.assertEqual(stored[field], value, field)
+
+    def test_figures_written_in_the_test(self):
+        """The values worked out by hand from the set-up."""
+        a, b, c, d = self.orders
+        self.assertEqual(a.governance_first_entry, at(MONDAY, 8))
+        self.assertEqual(a.governance_completed_at, at(TUESDAY, 10))
+        # Received 0 h, Production Monday 08-16 (7 working hours, lunch
+        # excluded), Shipping Monday 16 to Tuesday 10 (1 + 2 h)
+        self.assertAlmostEqual(a.governance_lead_time_hours, 0 + 7 + 3)
+        self.assertAlmostEqual(a.governance_lead_time_elapsed_hours, 26)
+        self.assertEqual(a.governance_handoff_count, 3)  # R > P > S > Done
+        self.assertEqual((a.rework_count, a.governance_breach_count), (0, 0))
+        self.assertEqual(b.governance_handoff_count, 5)  # R > P > C > P > S > Done
+        self.assertEqual((b.rework_count, b.governance_breach_count), (1, 1))
+        self.assertEqual(b.governance_completed_at, at(WEDNESDAY, 16))
+        # a cancelled order and one in progress are not done: no lead time
+        self.assertFalse(c.governance_completed_at or c.governance_lead_time_hours)
+        self.assertFalse(d.governance_completed_at or d.governance_lead_time_hours)
+        self.assertEqual(d.governance_handoff_count, 1)
+        self.assertEqual(d.governance_breach_count, 1)  # the watch's breach
+
+    def test_reopened_order_is_not_done(self):
+        """Sent back from Done, the order is open again: its completion clears."""
+        with freeze_time(at(WEDNESDAY, 17)):
+            self.order_a.sudo().governance_move(self.stage_shipping, reason="Damaged")
+        self.assertFalse(self.order_a.governance_completed_at)
+        self.assertFalse(self.order_a.governance_lead_time_hours)
+        self.assertEqual(self.order_a.governance_handoff_count, 4)
+
+    def test_lead_time_report_reads_the_stored_figures(self):
+        report = self.env["order.governance.lead.time.report"].search(
+            [("order_id", "in", self.orders.ids)]
+        )
+        self.assertEqual(len(report), 4)
+        for row in report:
+            self.assertEqual(row.first_entry, row.order_id.governance_first_entry)
+            self.assertEqual(
+                row.lead_time_hours, row.order_id.governance_lead_time_hours
+            )
+            self.assertEqual(row.breached_count, row.order_id.governance_breach_count)
+
+    def test_users_cannot_write_the_figures(self):
+        """Engine-only fields: refused through write, nothing written."""
+        order = self.order_a.with_user(self.officer)
+        for field in LEAD_TIME_FIELDS:
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                order.write(
+                    {field: 1 if "count" in field or "hours" in field else False}
+                )
+        self.assertEqual(self.order_a.governance_handoff_count, 3)
+
+
+@tagged("post_install", "-at_install")
+class TestHandoffColumns(ScaleCase):
+    def test_a_stay_keeps_the_stay_it_ended(self):
+        """Department, person and working hours (holds excluded) of the stay
+        the move ended, on the stay it opened."""
+        for order in self.orders:
+            stays = order.stage_log_ids.sorted(lambda s: (s.date_in, s.id))
+            self.assertFalse(stays[0].previous_department_id)
+            for before, stay in zip(stays, stays[1:], strict=False):
+                self.assertEqual(stay.previous_stage_id, before.stage_id)
+                self.assertEqual(stay.previous_department_id, before.department_id)
+                self.assertEqual(stay.previous_user_id, before.user_id)
+                self.assertAlmostEqual(stay.previous_hours, before.duration_hours)
+        b_confirmed = self.order_b.stage_log_ids.filtered(
+            lambda s: s.stage_id == self.stage_confirmed
+        )
+        # B's first Production stay: 7 working hours less the hold 10-14 (3 h)
+        self.assertAlmostEqual(b_confirmed.previous_hours, 7 - 3)
+
+    def test_working_stage_follows_the_stage(self):
+        logs = self.orders.stage_log_ids
+        done = logs.filtered(lambda s: s.stage_id == self.stage_done)
+        cancelled = logs.filtered(lambda s: s.stage_id == self.stage_cancelled)
+        self.assertTrue(done and cancelled)
+        self.assertFalse(any((done | cancelled).mapped("is_working_stage")))
+        self.assertTrue(all((logs - done - cancelled).mapped("is_working_stage")))
+        # an administrator makes Shipping final: its stays stop being open work
+        self.stage_shipping.is_final = True
+        shipping = logs.filtered(lambda s: s.stage_id == self.stage_shipping)
+        self.assertFalse(any(shipping.mapped("is_working_stage")))
+
+    def test_backfill_gives_what_the_moves_wrote(self):
+        """The 18.0.1.1.0 migration's SQL, run on a history whose new columns
+        are empty, writes what the moves wrote."""
+        logs = self.orders.stage_log_ids
+        columns = [
+            "is_working_stage",
+            "previous_department_id",
+            "previous_user_id",
+            "previous_hours",
+        ]
+        written = {log.id: log.read(columns)[0] for log in logs}
+        figures = {order.id: order.read(LEAD_TIME_FIELDS)[0] for order in self.orders}
+        self.env.cr.execute(
+            "UPDATE order_governance_stage_log SET is_working_stage = NULL,"
+            " previous_department_id = NULL, previous_user_id = NULL,"
+            " previous_hours = NULL WHERE id = ANY(%s)",
+            [logs.ids],
+        )
+        self.env.cr.execute(
+            "UPDATE sale_order SET governance_first_entry = NULL,"
+            " governance_handoff_count = NULL, governance_lead_time_hours = NULL,"
+            " governance_breach_count = NULL WHERE id = ANY(%s)",
+            [self.orders.ids],
+        )
+        backfill_handoff_columns(self.env.cr)
+        refresh_lead_times(self.env.cr)
+        self.env.invalidate_all()
+        self.assertEqual({log.id: log.read(columns)[0] for log in logs}, written)
+        self.assertEqual(
+            {order.id: order.read(LEAD_TIME_FIELDS)[0] for order in self.orders},
+            figures,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestOpenWork(ScaleCase):
+    def test_partial_indexes_on_the_open_work(self):
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes"
+            " WHERE tablename = 'order_governance_stage_log'"
+        )
+        indexes = dict(self.env.cr.fetchall())
+        for column in OPEN_WORK_INDEXED:
+            definition = indexes[f"order_governance_stage_log_open_{column}_idx"]
+            self.assertIn(f"({column})", definition)
+            self.assertIn("WHERE ((date_out IS NULL) AND is_working_stage)", definition)
+
+    def test_backlog_is_the_open_work(self):
+        """Done and cancelled orders keep an open stay: not in the backlog."""
+        backlog = self.env["order.governance.backlog.report"].search(
+            [("order_id", "in", self.orders.ids)]
+        )
+        self.assertEqual(backlog.order_id, self.order_d)
+
+    def complete_orders(self, count):
+        with freeze_time(at(MONDAY, 9)):
+            orders = self.create_orders(count)
+            self.put_in(orders, self.stage_production)
+            self.put_in(orders, self.stage_done)
+        self.env.flush_all()
+
+    def watch_queries(self):
+        """Queries of a watch run with nothing due (Wednesday 17:00, after the
+        set-up's run has escalated D)."""
+        with freeze_time(at(WEDNESDAY, 17)):
+            self.env["order.governance.sla.watch"]._cron_watch_sla()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.env["order.governance.sla.watch"]._cron_watch_sla()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+    def test_watch_does_not_read_completed_history(self):
+        """Completed orders (an open stay in Done, with a deadline if Done had
+        an SLA) add no query to the watch and are never escalated."""
+        self.stage_done.sla_hours = 1  # their open stays get a deadline
+        self.complete_orders(5)
+        queries = self.watch_queries()
+        self.complete_orders(40)
+        self.assertEqual(self.watch_queries(), queries)
+        done = self.env["order.governance.stage.log"].search(
+            [("stage_id", "=", self.stage_done.id), ("date_out", "=", False)]
+        )
+        self.assertEqual(len(done), 47)
+        self.assertFalse(any(done.mapped("escalation_level")))
+        self.assertEqual(set(done.order_id.mapped("sla_status")), {"none"})
