@@ -163,7 +163,8 @@ INSERT INTO order_governance_stage_log (
     order_id, stage_id, previous_stage_id, department_id, user_id, moved_by_id,
     date_in, date_out, duration_hours, elapsed_hours, paused_hours, is_rework,
     forced, as_of_install, deadline, risk_at, escalate_at, sla_breached,
-    escalation_level, company_id, is_working_stage, previous_department_id,
+    escalation_level, company_id, is_working_stage, is_open_work,
+    previous_department_id,
     previous_user_id, previous_hours, create_uid, create_date, write_uid,
     write_date)
 SELECT order_id, stage_id, LAG(stage_id) OVER w, department_id, user_id, %(uid)s,
@@ -182,7 +183,8 @@ SELECT order_id, stage_id, LAG(stage_id) OVER w, department_id, user_id, %(uid)s
        NOT last AND sla > 0 AND worked > sla,
        CASE WHEN last OR sla = 0 THEN 0 WHEN worked > sla THEN 2
             WHEN worked > 0.8 * sla THEN 1 ELSE 0 END,
-       %(company)s, working, LAG(department_id) OVER w, LAG(user_id) OVER w,
+       %(company)s, working, last AND working,
+       LAG(department_id) OVER w, LAG(user_id) OVER w,
        LAG(worked) OVER w, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s,
        now() AT TIME ZONE 'UTC'
   FROM timed

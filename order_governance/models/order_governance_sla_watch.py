@@ -8,8 +8,7 @@ from odoo import _, api, fields, models
 # conditions match the partial indexes of the open work (see the stage log):
 # each search reads the orders in progress, never the completed history.
 OPEN_WORK = [
-    ("date_out", "=", False),
-    ("is_working_stage", "=", True),
+    ("is_open_work", "=", True),
     ("deadline", "!=", False),
 ]
 

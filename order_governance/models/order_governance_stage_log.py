@@ -29,6 +29,13 @@ def backfill_handoff_columns(cr, order_ids=None):
     )
     cr.execute(
         SQL(
+            "UPDATE order_governance_stage_log"
+            " SET is_open_work = date_out IS NULL AND is_working_stage WHERE %s",
+            orders,
+        )
+    )
+    cr.execute(
+        SQL(
             """
             UPDATE order_governance_stage_log log
                SET previous_department_id = prev.department_id,
@@ -152,6 +159,16 @@ class OrderGovernanceStageLog(models.Model):
         store=True,
         help="The stage is neither final nor cancel: a stay there is open work "
         "until the order leaves it. The final stay of a completed order is not.",
+    )
+    # One column, not "date_out IS NULL AND is_working_stage": PostgreSQL
+    # estimates two conditions as independent (16% open x 84% working stays:
+    # 100 times the real open work of a long history) and then scans the table
+    # instead of the partial indexes. Of one column it knows the share.
+    is_open_work = fields.Boolean(
+        string="Open Work",
+        compute="_compute_is_open_work",
+        store=True,
+        help="An open stay in a working stage: the order is being worked on.",
     )
     department_id = fields.Many2one(
         comodel_name="hr.department",
@@ -286,9 +303,10 @@ class OrderGovernanceStageLog(models.Model):
         for column in OPEN_WORK_INDEXED:
             self.env.cr.execute(
                 SQL(
-                    "CREATE INDEX IF NOT EXISTS %s ON %s (%s) "
-                    "WHERE date_out IS NULL AND is_working_stage",
-                    SQL.identifier(f"order_governance_stage_log_open_{column}_idx"),
+                    "CREATE INDEX IF NOT EXISTS %s ON %s (%s) WHERE is_open_work",
+                    SQL.identifier(
+                        f"order_governance_stage_log_open_work_{column}_idx"
+                    ),
                     SQL.identifier(self._table),
                     SQL.identifier(column),
                 )
@@ -299,6 +317,11 @@ class OrderGovernanceStageLog(models.Model):
         for stay in self:
             stage = stay.stage_id
             stay.is_working_stage = not stage.is_final and not stage.is_cancel
+
+    @api.depends("date_out", "is_working_stage")
+    def _compute_is_open_work(self):
+        for stay in self:
+            stay.is_open_work = not stay.date_out and stay.is_working_stage
 
     @api.depends("date_in", "date_out", "paused_hours")
     def _compute_hours(self):

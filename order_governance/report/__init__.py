@@ -1,3 +1,4 @@
+from . import order_governance_report_mixin
 from . import order_governance_kpi_report
 from . import order_governance_lead_time_report
 from . import order_governance_backlog_report

@@ -89,7 +89,7 @@ class OrderGovernanceBacklogReport(models.Model):
              ) overdue
              -- the open work only (a partial index): not the final stays of
              -- the completed orders, which grow with the history
-             WHERE log.date_out IS NULL AND log.is_working_stage
+             WHERE log.is_open_work
             """,
             log=SQL.identifier(self.env["order.governance.stage.log"]._table),
             order=SQL.identifier(self.env["sale.order"]._table),

@@ -6,6 +6,7 @@ class OrderGovernanceKpiReport(models.Model):
     """Stage performance: one row per stay of an order in a stage (stage log)."""
 
     _name = "order.governance.kpi.report"
+    _inherit = ["order.governance.report.mixin"]
     _description = "Order Governance Stage Performance"
     _auto = False
     _rec_name = "order_id"

@@ -6,6 +6,7 @@ class OrderGovernanceLeadTimeReport(models.Model):
     """Order lead time: one row per order that has a stage history."""
 
     _name = "order.governance.lead.time.report"
+    _inherit = ["order.governance.report.mixin"]
     _description = "Order Governance Lead Time"
     _auto = False
     _rec_name = "order_id"

@@ -7,6 +7,7 @@ class OrderGovernanceTransitionReport(models.Model):
     (every stay entered from an earlier one), with the stay it ended."""
 
     _name = "order.governance.transition.report"
+    _inherit = ["order.governance.report.mixin"]
     _description = "Order Governance Transitions"
     _auto = False
     _rec_name = "order_id"

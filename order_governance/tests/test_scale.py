@@ -9,6 +9,7 @@ from ..models.order_governance_stage_log import (
     backfill_handoff_columns,
     refresh_lead_times,
 )
+from .test_kpi_report import KpiCase
 from .test_sla import MONDAY, TUESDAY, WEDNESDAY, SlaCase, at
 
 
@@ -158,10 +159,15 @@ class TestHandoffColumns(ScaleCase):
         self.assertTrue(done and cancelled)
         self.assertFalse(any((done | cancelled).mapped("is_working_stage")))
         self.assertTrue(all((logs - done - cancelled).mapped("is_working_stage")))
+        # open work: D's Production stay only (the others closed, or final)
+        self.assertEqual(logs.filtered("is_open_work").order_id, self.order_d)
         # an administrator makes Shipping final: its stays stop being open work
         self.stage_shipping.is_final = True
         shipping = logs.filtered(lambda s: s.stage_id == self.stage_shipping)
         self.assertFalse(any(shipping.mapped("is_working_stage")))
+        # and Production too: D's stay is no open work any more
+        self.stage_production.is_final = True
+        self.assertFalse(logs.filtered("is_open_work"))
 
     def test_backfill_gives_what_the_moves_wrote(self):
         """The 18.0.1.1.0 migration's SQL, run on a history whose new columns
@@ -169,6 +175,7 @@ class TestHandoffColumns(ScaleCase):
         logs = self.orders.stage_log_ids
         columns = [
             "is_working_stage",
+            "is_open_work",
             "previous_department_id",
             "previous_user_id",
             "previous_hours",
@@ -177,6 +184,7 @@ class TestHandoffColumns(ScaleCase):
         figures = {order.id: order.read(LEAD_TIME_FIELDS)[0] for order in self.orders}
         self.env.cr.execute(
             "UPDATE order_governance_stage_log SET is_working_stage = NULL,"
+            " is_open_work = NULL,"
             " previous_department_id = NULL, previous_user_id = NULL,"
             " previous_hours = NULL WHERE id = ANY(%s)",
             [logs.ids],
@@ -206,9 +214,8 @@ class TestOpenWork(ScaleCase):
         )
         indexes = dict(self.env.cr.fetchall())
         for column in OPEN_WORK_INDEXED:
-            definition = indexes[f"order_governance_stage_log_open_{column}_idx"]
-            self.assertIn(f"({column})", definition)
-            self.assertIn("WHERE ((date_out IS NULL) AND is_working_stage)", definition)
+            definition = indexes[f"order_governance_stage_log_open_work_{column}_idx"]
+            self.assertIn(f"({column}) WHERE is_open_work", definition)
 
     def test_backlog_is_the_open_work(self):
         """Done and cancelled orders keep an open stay: not in the backlog."""
@@ -250,3 +257,50 @@ class TestOpenWork(ScaleCase):
         self.assertEqual(len(done), 47)
         self.assertFalse(any(done.mapped("escalation_level")))
         self.assertEqual(set(done.order_id.mapped("sla_status")), {"none"})
+
+
+@tagged("post_install", "-at_install")
+class TestPivotGroupOrder(KpiCase):
+    """The large report views group by ids and sort the groups afterwards: the
+    groups and their order are Odoo's own (departments by name, stages by
+    sequence), whatever the order of the ids."""
+
+    def test_groups_in_the_related_records_order(self):
+        measures = ["__count", "duration_hours:avg", "on_time_rate:avg"]
+        for model, groupby in [
+            ("order.governance.kpi.report", ["department_id", "stage_id"]),
+            ("order.governance.kpi.report", ["stage_id", "user_id"]),
+            ("order.governance.transition.report", ["from_stage_id", "to_stage_id"]),
+            ("order.governance.lead.time.report", ["owner_department_id", "stage_id"]),
+        ]:
+            Report = self.env[model].with_user(self.officer)
+            domain = [("order_id", "in", self.orders.ids)]
+            fields = [
+                m
+                for m in measures
+                if m == "__count" or m.split(":")[0] in Report._fields
+            ]
+            with self.subTest(model=model, groupby=groupby):
+                ours = Report.read_group(domain, fields, groupby, lazy=False)
+                odoos = Report.read_group(
+                    domain,
+                    fields,
+                    groupby,
+                    orderby=", ".join(f"{spec} asc" for spec in groupby),
+                    lazy=False,
+                )
+                self.assertGreater(len(ours), 1)
+                strip = [{k: v for k, v in g.items() if k != "__domain"} for g in ours]
+                self.assertEqual(
+                    strip,
+                    [{k: v for k, v in g.items() if k != "__domain"} for g in odoos],
+                )
+        groups = self.env["order.governance.kpi.report"].read_group(
+            [("order_id", "in", self.orders.ids)], ["__count"], ["department_id"]
+        )
+        departments = self.env["hr.department"].browse(
+            [group["department_id"][0] for group in groups]
+        )
+        # created Order Management, Sales, ..., Logistics: ids in another order
+        self.assertNotEqual(departments.ids, sorted(departments.ids))
+        self.assertEqual(departments.mapped("name"), sorted(departments.mapped("name")))

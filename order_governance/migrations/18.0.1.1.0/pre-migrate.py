@@ -12,6 +12,7 @@ from odoo.addons.order_governance.models.order_governance_stage_log import (
 NEW_COLUMNS = {
     "order_governance_stage_log": {
         "is_working_stage": "boolean",
+        "is_open_work": "boolean",
         "previous_department_id": "integer",
         "previous_user_id": "integer",
         "previous_hours": "double precision",
@@ -42,3 +43,6 @@ def migrate(cr, version):
             )
     backfill_handoff_columns(cr)
     refresh_lead_times(cr)
+    # the planner's statistics of the new columns, before anyone reads them
+    cr.execute("ANALYZE order_governance_stage_log")
+    cr.execute("ANALYZE sale_order")
