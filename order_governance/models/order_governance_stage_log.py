@@ -555,6 +555,63 @@ class OrderGovernanceStageLog(models.Model):
         if consult_values:
             self._new_activities(consult_values)
 
+    # ------------------------------------------------------------------
+    # Integrity of the history (the load test's invariants)
+    # ------------------------------------------------------------------
+    @api.model
+    def _governance_history_problems(self):
+        """What breaks the history's invariants, as ``[(code, order id), ...]``:
+        ``open_stays`` (an order in the flow without exactly one open stay),
+        ``stage_mismatch`` (its stage is not its open stay's), ``gap`` (a stay
+        does not begin when the one before ended), ``open_not_last`` (an open
+        stay followed by another), ``duplicate_activity`` (two open governance
+        activities of one person on one order). Empty when all holds."""
+        self.env.flush_all()
+        queries = {
+            "open_stays": """
+                SELECT so.id FROM sale_order so
+                  LEFT JOIN order_governance_stage_log log
+                    ON log.order_id = so.id AND log.date_out IS NULL
+                 WHERE so.governance_stage_id IS NOT NULL
+                 GROUP BY so.id HAVING COUNT(log.id) != 1
+            """,
+            "stage_mismatch": """
+                SELECT so.id FROM sale_order so
+                  JOIN order_governance_stage_log log
+                    ON log.order_id = so.id AND log.date_out IS NULL
+                 WHERE log.stage_id IS DISTINCT FROM so.governance_stage_id
+            """,
+            "gap": """
+                SELECT DISTINCT order_id FROM (
+                    SELECT order_id, date_in,
+                           LAG(date_out) OVER w AS previous_out,
+                           LAG(id) OVER w AS previous_id
+                      FROM order_governance_stage_log
+                    WINDOW w AS (PARTITION BY order_id ORDER BY date_in, id)
+                ) stays
+                 WHERE previous_id IS NOT NULL
+                   AND previous_out IS DISTINCT FROM date_in
+            """,
+            "open_not_last": """
+                SELECT DISTINCT open.order_id
+                  FROM order_governance_stage_log open
+                  JOIN order_governance_stage_log later
+                    ON later.order_id = open.order_id
+                   AND (later.date_in, later.id) > (open.date_in, open.id)
+                 WHERE open.date_out IS NULL
+            """,
+            "duplicate_activity": """
+                SELECT res_id FROM mail_activity
+                 WHERE res_model = 'sale.order' AND governance_log_id IS NOT NULL
+                 GROUP BY res_id, user_id HAVING COUNT(*) > 1
+            """,
+        }
+        problems = []
+        for code, query in queries.items():
+            self.env.cr.execute(query)
+            problems += [(code, order_id) for (order_id,) in self.env.cr.fetchall()]
+        return problems
+
     @api.model_create_multi
     def create(self, vals_list):
         self._check_module_write()

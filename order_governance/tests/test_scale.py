@@ -304,3 +304,67 @@ class TestPivotGroupOrder(KpiCase):
         # created Order Management, Sales, ..., Logistics: ids in another order
         self.assertNotEqual(departments.ids, sorted(departments.ids))
         self.assertEqual(departments.mapped("name"), sorted(departments.mapped("name")))
+
+
+@tagged("post_install", "-at_install")
+class TestHistoryInvariants(ScaleCase):
+    """The checker the load test runs after many workers moved orders at once."""
+
+    def problems(self):
+        return [
+            (code, order_id)
+            for code, order_id in self.env[
+                "order.governance.stage.log"
+            ]._governance_history_problems()
+            if order_id in self.orders.ids
+        ]
+
+    def test_a_history_made_by_moves_holds(self):
+        self.assertEqual(self.problems(), [])
+
+    def test_each_broken_invariant_is_found(self):
+        a, b, c, d = self.orders
+        cr = self.env.cr
+        stays_of = {
+            order: order.stage_log_ids.sorted(lambda s: (s.date_in, s.id))
+            for order in self.orders
+        }
+        # A: the open stay closed (no open stay, and a gap: none follows it)
+        cr.execute(
+            "UPDATE order_governance_stage_log SET date_out = date_in WHERE id = %s",
+            [stays_of[a][-1].id],
+        )
+        # B: an hour lost between two stays
+        cr.execute(
+            "UPDATE order_governance_stage_log"
+            " SET date_in = date_in + interval '1 hour' WHERE id = %s",
+            [stays_of[b][2].id],
+        )
+        # C: the order's stage is not its open stay's
+        cr.execute(
+            "UPDATE sale_order SET governance_stage_id = %s WHERE id = %s",
+            [self.stage_shipping.id, c.id],
+        )
+        # D: a second open activity of the same person
+        activity = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "=", d.id),
+                ("governance_log_id", "!=", False),
+            ],
+            limit=1,
+        )
+        self.assertTrue(activity)
+        activity.sudo().copy({"governance_log_id": activity.governance_log_id.id})
+        self.env.invalidate_all()
+        self.assertEqual(
+            sorted(self.problems()),
+            sorted(
+                [
+                    ("open_stays", a.id),
+                    ("gap", b.id),
+                    ("stage_mismatch", c.id),
+                    ("duplicate_activity", d.id),
+                ]
+            ),
+        )
