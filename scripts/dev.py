@@ -823,6 +823,97 @@ def cmd_benchmark_read(args):
             config.unlink(missing_ok=True)
 
 
+def wait_for_http(url, seconds=180):
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{url}/web/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        time.sleep(1)
+    raise SetupError(f"Odoo did not answer on {url} within {seconds} s.")
+
+
+def cmd_load(args):
+    """Odoo with --workers, JSON-RPC clients for a fixed time, then the
+    invariants of the history."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import load
+
+    prepare("requirements-test.txt")
+    with postgres_server() as server:
+        base, dbname = "og_load_base", "og_load"
+        config = write_config(server, f"odoo-load-{os.getpid()}.conf")
+        plan, result = LOCAL / "load_plan.json", LOCAL / "load_result.json"
+        logfile = LOCAL / "load_server.log"
+        server_process = None
+        try:
+            drop_database(server, dbname)
+            if module_installed(server, base):
+                say(f"Updating {MODULE} in {base} (this checkout's code)")
+                install_module(config, base, update=True)
+            else:
+                say(f"Creating database {base} with {MODULE} and its demo data")
+                drop_database(server, base)
+                install_module(config, base)
+            db_query(
+                server, "postgres", f'CREATE DATABASE "{dbname}" TEMPLATE "{base}"'
+            )
+            script = [sys.executable, str(ROOT / "scripts" / "load.py")]
+            common = [f"--config={config}", f"--database={dbname}", f"--plan={plan}"]
+            if subprocess.run(
+                [*script, "prepare", *common], check=False, cwd=ROOT
+            ).returncode:
+                raise SetupError("Preparing the load database failed (see above).")
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            logfile.unlink(missing_ok=True)
+            say(f"Odoo with {args.workers} workers and one cron thread on {url}")
+            server_process = subprocess.Popen(
+                odoo_cmd(
+                    config,
+                    "-d",
+                    dbname,
+                    f"--db-filter=^{dbname}$",
+                    f"--workers={args.workers}",
+                    "--max-cron-threads=1",
+                    "--http-interface=127.0.0.1",
+                    f"--http-port={port}",
+                    f"--gevent-port={free_port()}",
+                    f"--logfile={logfile}",
+                    "--log-level=info",
+                ),
+                start_new_session=True,
+            )
+            wait_for_http(url)
+            say(f"{args.clients} clients for {args.seconds} s")
+            table = load.run_clients(url, plan, result, args.clients, args.seconds)
+            os.killpg(server_process.pid, signal.SIGTERM)
+            server_process.wait(timeout=60)
+            log = logfile.read_text(errors="replace").splitlines()
+            retries = sum("tries left" in line for line in log)
+            print()
+            print(
+                f"{args.clients} clients, {args.workers} workers; "
+                f"{machine_description()}"
+            )
+            print()
+            print(table)
+            print(f"- {retries} serialization retries by the server (its log)")
+            print()
+            checked = subprocess.run(
+                [*script, "check", *common, f"--result={result}"], check=False, cwd=ROOT
+            )
+            return checked.returncode
+        finally:
+            if server_process and server_process.poll() is None:
+                os.killpg(server_process.pid, signal.SIGTERM)
+                server_process.wait(timeout=60)
+            config.unlink(missing_ok=True)
+
+
 def cmd_benchmark_install(args):
     """Install the module on a database of N orders made without it: the
     install's time, then the scheduled action's batches and what was created."""
@@ -1187,6 +1278,12 @@ def main(argv=None):
     )
     bench_read.add_argument("--small", type=int, default=20000)
     bench_read.add_argument("--large", type=int, default=220000)
+    load = sub.add_parser(
+        "load", help="JSON-RPC clients against Odoo with workers, then invariants"
+    )
+    load.add_argument("--clients", type=int, default=8)
+    load.add_argument("--workers", type=int, default=2)
+    load.add_argument("--seconds", type=int, default=60)
     bench_install = sub.add_parser(
         "benchmark-install", help="install the module on a database of N orders"
     )
@@ -1219,6 +1316,7 @@ def main(argv=None):
         "benchmark": cmd_benchmark,
         "benchmark-install": cmd_benchmark_install,
         "benchmark-read": cmd_benchmark_read,
+        "load": cmd_load,
         "benchmark-transfers": cmd_benchmark_transfers,
         "compat": cmd_compat,
     }

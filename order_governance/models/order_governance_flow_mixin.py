@@ -417,6 +417,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
 
     def _governance_hold(self, reason, note):
         self._governance_check_hold_access()
+        self._governance_check_still_in_stage()
         held = self.filtered("governance_on_hold")
         if held:
             raise UserError(
@@ -465,6 +466,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 self.env._("Choose the department to reassign the orders to.")
             )
         self._governance_check_reassign_access()
+        self._governance_check_still_in_stage()
         if not self or self.filtered(lambda o: not o.governance_stage_id):
             raise UserError(
                 self.env._("Only orders in a governed stage can be reassigned.")
@@ -585,6 +587,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         installed) start with no SLA clock, activity or message.
         """
         stage.ensure_one()
+        if not system and self:
+            # before leaving out the orders already in ``stage``: a stale click
+            # whose target someone else reached meanwhile is refused, not taken
+            # as done
+            self._governance_lock()
+            self._governance_check_expected_stage()
         orders = self._governance_sanitized().filtered(
             lambda o: o.governance_stage_id != stage
         )
@@ -593,7 +601,6 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         stage = stage.with_env(orders.env)
         orders._governance_lock()
         if not system:
-            orders._governance_check_expected_stage()
             orders._governance_check_move_access()
         rework = orders.filtered(lambda o: o._governance_is_backward(stage))
         orders._governance_check_target(stage, rework, reason, system)
@@ -675,6 +682,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 tuple(self.ids),
             )
         )
+
+    def _governance_check_still_in_stage(self):
+        """A hold or a reassignment acts on the current stay: with the stage the
+        user saw in the context, refuse it once the order has moved on (the row
+        locked first, as for a move)."""
+        if self and "governance_expected_stage_id" in self.env.context:
+            self._governance_lock()
+            self._governance_check_expected_stage()
 
     def _governance_check_expected_stage(self):
         """The UI's buttons send the stage the user saw: refuse a stale click."""

@@ -1,6 +1,6 @@
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models.order_governance_flow_mixin import LEAD_TIME_FIELDS
@@ -367,4 +367,46 @@ class TestHistoryInvariants(ScaleCase):
                     ("duplicate_activity", d.id),
                 ]
             ),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestStaleClicks(ScaleCase):
+    """Found by the load test: with many people at the desk, a click made on an
+    order that someone else has moved meanwhile must be refused, not applied to
+    the stage the order is in now."""
+
+    def stale(self, order, seen):
+        return order.with_user(self.officer).with_context(
+            governance_expected_stage_id=seen.id
+        )
+
+    def test_reassign_and_hold_of_a_moved_order_are_refused(self):
+        d = self.order_d  # the officer saw it in Confirmed; it is in Production
+        stay = self.open_logs(d)
+        before = (stay.department_id, stay.user_id)
+        with self.assertRaisesRegex(UserError, "moved on meanwhile"):
+            self.stale(d, self.stage_confirmed).governance_reassign(self.dep_omc)
+        with self.assertRaisesRegex(UserError, "moved on meanwhile"):
+            self.stale(d, self.stage_confirmed).governance_hold(
+                self.env.ref("order_governance.hold_reason_customer")
+            )
+        self.assertEqual((stay.department_id, stay.user_id), before)
+        self.assertFalse(d.governance_on_hold)
+        # seen where it is: both go through
+        self.stale(d, self.stage_production).governance_reassign(self.dep_omc)
+        self.assertEqual(self.open_logs(d).department_id, self.dep_omc)
+
+    def test_send_back_to_where_someone_else_sent_it_is_refused(self):
+        """Two people send the order back at once: the second click is not taken
+        as done (it would be a move nobody made)."""
+        d = self.order_d
+        d.sudo().governance_move(self.stage_confirmed, reason="First")
+        with self.assertRaisesRegex(UserError, "moved on meanwhile"):
+            self.stale(d, self.stage_production).governance_move(
+                self.stage_confirmed, reason="Second"
+            )
+        self.assertEqual(
+            d.stage_log_ids.filtered(lambda s: s.reason == "Second"),
+            self.env["order.governance.stage.log"],
         )
