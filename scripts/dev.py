@@ -871,9 +871,16 @@ def cmd_load(args):
             url = f"http://127.0.0.1:{port}"
             logfile.unlink(missing_ok=True)
             say(f"Odoo with {args.workers} workers and one cron thread on {url}")
+            # a script of its own, not `-m odoo`: the workers' supervisor starts
+            # the websocket process again from its own command line
+            launcher = LOCAL / "odoo-launcher.py"
+            launcher.write_text("from odoo.cli.command import main\n\nmain()\n")
             server_process = subprocess.Popen(
-                odoo_cmd(
-                    config,
+                [
+                    sys.executable,
+                    str(launcher),
+                    "-c",
+                    str(config),
                     "-d",
                     dbname,
                     f"--db-filter=^{dbname}$",
@@ -884,7 +891,7 @@ def cmd_load(args):
                     f"--gevent-port={free_port()}",
                     f"--logfile={logfile}",
                     "--log-level=info",
-                ),
+                ],
                 start_new_session=True,
             )
             wait_for_http(url)
