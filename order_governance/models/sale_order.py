@@ -686,6 +686,13 @@ class SaleOrder(models.Model):
             "context": {
                 "default_order_ids": self.ids,
                 **{f"default_{field}": value for field, value in defaults.items()},
+                # the stage the user saw, on to the dialog's button: a dialog
+                # confirmed after someone else moved the order is refused
+                **{
+                    key: self.env.context[key]
+                    for key in ("governance_expected_stage_id",)
+                    if key in self.env.context
+                },
             },
         }
 

@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..models.order_governance_flow_mixin import LEAD_TIME_FIELDS
 from ..models.order_governance_stage_log import (
@@ -410,3 +410,23 @@ class TestStaleClicks(ScaleCase):
             d.stage_log_ids.filtered(lambda s: s.reason == "Second"),
             self.env["order.governance.stage.log"],
         )
+
+    def test_dialog_confirmed_after_a_move_is_refused(self):
+        """The form's Reassign button sends the stage the user saw on to the
+        dialog: confirmed after someone else moved the order, it is refused."""
+        d = self.order_d
+        action = self.stale(d, self.stage_production).action_governance_reassign()
+        self.assertEqual(
+            action["context"]["governance_expected_stage_id"], self.stage_production.id
+        )
+        d.sudo().governance_move(self.stage_confirmed, reason="Meanwhile")
+        dialog = Form(
+            self.env[action["res_model"]]
+            .with_user(self.officer)
+            .with_context(action["context"])
+        )
+        dialog.department_id = self.dep_logistics
+        wizard = dialog.save()
+        with self.assertRaisesRegex(UserError, "moved on meanwhile"):
+            wizard.action_reassign()
+        self.assertNotEqual(self.open_logs(d).department_id, self.dep_logistics)
