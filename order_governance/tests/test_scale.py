@@ -270,6 +270,8 @@ class TestPivotGroupOrder(KpiCase):
         for model, groupby in [
             ("order.governance.kpi.report", ["department_id", "stage_id"]),
             ("order.governance.kpi.report", ["stage_id", "user_id"]),
+            # not many2one: Odoo's own path, unchanged
+            ("order.governance.kpi.report", ["date_in:day", "stage_id"]),
             ("order.governance.transition.report", ["from_stage_id", "to_stage_id"]),
             ("order.governance.lead.time.report", ["owner_department_id", "stage_id"]),
         ]:
