@@ -425,7 +425,7 @@ class TestStaleClicks(ScaleCase):
         dialog = Form(
             self.env[action["res_model"]]
             .with_user(self.officer)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         dialog.department_id = self.dep_logistics
         wizard = dialog.save()
