@@ -767,6 +767,20 @@ def read_side_table(rows, labels):
     return "\n".join(lines)
 
 
+def fresh_copy_of_base(server, config, base, dbname):
+    """``dbname`` made again from ``base``, a database with the module and its
+    demo data (made once, updated to this checkout's code on later runs)."""
+    drop_database(server, dbname)
+    if module_installed(server, base):
+        say(f"Updating {MODULE} in {base} (this checkout's code)")
+        install_module(config, base, update=True)
+    else:
+        say(f"Creating database {base} with {MODULE} and its demo data")
+        drop_database(server, base)
+        install_module(config, base)
+    db_query(server, "postgres", f'CREATE DATABASE "{dbname}" TEMPLATE "{base}"')
+
+
 def cmd_benchmark_read(args):
     """A synthetic history written in SQL, measured at two sizes."""
     prepare("requirements-test.txt")
@@ -774,17 +788,7 @@ def cmd_benchmark_read(args):
         base, dbname = "og_bench_read_base", "og_bench_read"
         config = write_config(server, f"odoo-bench-{os.getpid()}.conf")
         try:
-            drop_database(server, dbname)
-            if module_installed(server, base):
-                say(f"Updating {MODULE} in {base} (this checkout's code)")
-                install_module(config, base, update=True)
-            else:
-                say(f"Creating database {base} with {MODULE} and its demo data")
-                drop_database(server, base)
-                install_module(config, base)
-            db_query(
-                server, "postgres", f'CREATE DATABASE "{dbname}" TEMPLATE "{base}"'
-            )
+            fresh_copy_of_base(server, config, base, dbname)
             rows, labels = [], []
             for completed in (args.small, args.large):
                 label = f"{completed:,} done"
@@ -850,17 +854,7 @@ def cmd_load(args):
         logfile = LOCAL / "load_server.log"
         server_process = None
         try:
-            drop_database(server, dbname)
-            if module_installed(server, base):
-                say(f"Updating {MODULE} in {base} (this checkout's code)")
-                install_module(config, base, update=True)
-            else:
-                say(f"Creating database {base} with {MODULE} and its demo data")
-                drop_database(server, base)
-                install_module(config, base)
-            db_query(
-                server, "postgres", f'CREATE DATABASE "{dbname}" TEMPLATE "{base}"'
-            )
+            fresh_copy_of_base(server, config, base, dbname)
             script = [sys.executable, str(ROOT / "scripts" / "load.py")]
             common = [f"--config={config}", f"--database={dbname}", f"--plan={plan}"]
             if subprocess.run(
