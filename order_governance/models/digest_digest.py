@@ -1,6 +1,8 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
 
+from ..report.order_governance_report_mixin import replica_env
+
 
 class DigestDigest(models.Model):
     _inherit = "digest.digest"
@@ -28,8 +30,10 @@ class DigestDigest(models.Model):
         if not self.env.user.has_group("order_governance.group_governance_manager"):
             raise AccessError(_("Order governance figures are for managers."))
         start, end, companies = self._get_kpi_compute_parameters()
-        values = dict(
-            self.env[model]._read_group(
+        # on the read replica when the server has one: the digest is sent by a
+        # scheduled action on the primary, its figures need not be read there
+        with replica_env(self.env) as env:
+            groups = env[model]._read_group(
                 [
                     ("company_id", "in", companies.ids),
                     (date_field, ">=", start),
@@ -39,10 +43,10 @@ class DigestDigest(models.Model):
                 ["company_id"],
                 [aggregate],
             )
-        )
+            values = {company.id: value for company, value in groups}
         for digest in self:
             company = digest.company_id or self.env.company
-            digest[field_name] = values.get(company) or 0
+            digest[field_name] = values.get(company.id) or 0
 
     def _compute_kpi_governance_on_time_value(self):
         self._governance_kpi(

@@ -1,4 +1,31 @@
+import contextlib
+
 from odoo import api, models
+from odoo.tools import config
+
+
+@contextlib.contextmanager
+def replica_env(env):
+    """``env`` on a cursor of the read replica when the server has one
+    (``db_replica_host``), for the report reads that need not run on the
+    primary: the workbook's and the digest's queries. ``env`` itself when
+    there is no replica (or ``env`` is already read-only): a second cursor on
+    the primary would only cost a connection. The data is that of the last
+    commit replayed by the replica (a few milliseconds behind the primary):
+    read what must be current, a wizard just saved, before.
+
+    In the test mode of HTTP tests the cursor is Odoo's read-only test
+    cursor: a report that wrote would fail there, as on a replica."""
+    registry = env.registry
+    if env.cr.readonly or (
+        registry.test_cr is None and config["db_replica_host"] is False
+    ):
+        yield env
+        return
+    env.flush_all()  # what this transaction has pending, for the test mode
+    # closing, not ``with cursor``: nothing to commit on a read-only cursor
+    with contextlib.closing(registry.cursor(readonly=True)) as cr:
+        yield env(cr=cr)
 
 
 class OrderGovernanceReportMixin(models.AbstractModel):

@@ -1,7 +1,13 @@
+import io
+import unittest
+
+import psycopg2
 from freezegun import freeze_time
+from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import mute_logger
 
 from ..models.order_governance_flow_mixin import LEAD_TIME_FIELDS
 from ..models.order_governance_stage_log import (
@@ -9,7 +15,9 @@ from ..models.order_governance_stage_log import (
     backfill_handoff_columns,
     refresh_lead_times,
 )
-from .test_kpi_report import KpiCase
+from ..report.order_governance_report_mixin import replica_env
+from .test_kpi_report import REPORTS, KpiCase
+from .test_kpi_workbook import summary_table
 from .test_sla import MONDAY, TUESDAY, WEDNESDAY, SlaCase, at
 
 
@@ -432,3 +440,107 @@ class TestStaleClicks(ScaleCase):
         with self.assertRaisesRegex(UserError, "moved on meanwhile"):
             wizard.action_reassign()
         self.assertNotEqual(self.open_logs(d).department_id, self.dep_logistics)
+
+
+@tagged("post_install", "-at_install")
+class TestNoReplica(KpiCase):
+    def test_without_replica_the_same_transaction(self):
+        """With no replica configured the report reads stay in the caller's
+        transaction: no second connection to the primary."""
+        with replica_env(self.env) as env:
+            self.assertIs(env, self.env)
+
+
+@tagged("post_install", "-at_install")
+class TestReplicaReads(HttpCase, KpiCase):
+    """Reports read where a replica would answer. HTTP tests run Odoo in its
+    test mode, where a read-only cursor is a transaction set READ ONLY, as on a
+    streaming replica: a report read that wrote would fail here. (`make
+    replica` shows it on a real replica.)"""
+
+    def call_kw(self, model, method, args, kwargs=None, route="call_kw"):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/{route}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def test_replica_env_is_read_only(self):
+        """The replica's cursor sees the data and refuses writes."""
+        with replica_env(self.env) as env:
+            self.assertIsNot(env.cr, self.env.cr)
+            self.assertTrue(env.cr.readonly)
+            self.assertEqual(
+                env["sale.order"].search_count([("id", "in", self.orders.ids)]), 3
+            )
+            # unittest's assertRaises: Odoo's would flush the test's own
+            # cursor, on the same connection, inside this read-only transaction
+            with (
+                unittest.TestCase.assertRaises(
+                    self, psycopg2.errors.ReadOnlySqlTransaction
+                ),
+                mute_logger("odoo.sql_db"),
+            ):
+                env.cr.execute("UPDATE res_company SET name = name")
+
+    def test_pivots_and_lists_over_rpc_stay_read_only(self):
+        """The pivots, graphs and lists of every report view are read-only
+        requests; none of them writes and falls back to the primary (Odoo logs
+        a warning when it retries on a read/write cursor)."""
+        self.authenticate(self.officer.login, self.officer.login)
+        with self.assertNoLogs("odoo.http", "WARNING"):
+            for model in REPORTS:
+                groups = self.call_kw(
+                    model,
+                    "read_group",
+                    [[], ["__count"], ["company_id"]],
+                    {"lazy": False},
+                )
+                self.assertTrue(groups, model)
+                records = self.call_kw(
+                    model,
+                    "web_search_read",
+                    [[]],
+                    {"specification": {"display_name": {}}, "limit": 80},
+                )
+                self.assertTrue(records["length"], model)
+
+    def test_workbook_export_reads_on_the_replica_writes_on_the_primary(self):
+        """The export's queries run on the read-only cursor and its attachment
+        on the primary: over RPC, the file comes with the view's figures."""
+        self.authenticate(self.officer.login, self.officer.login)
+        wizard_id = self.call_kw(
+            "order.governance.kpi.export",
+            "create",
+            [
+                {
+                    "date_from": "2026-11-23",
+                    "date_to": "2026-11-24",
+                    "company_ids": [(6, 0, self.company.ids)],
+                }
+            ],
+        )
+        with self.assertNoLogs("odoo.http", "WARNING"):
+            action = self.call_kw(
+                "order.governance.kpi.export",
+                "action_export",
+                [[wizard_id]],
+                route="call_button",
+            )
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        attachment = self.env["ir.attachment"].browse(attachment_id)
+        self.assertEqual(attachment.create_uid, self.officer)
+        rows = {
+            row[0]: row
+            for row in summary_table(load_workbook(io.BytesIO(attachment.raw)))
+        }
+        self.assertEqual(rows["Operations / Production"][1:5], (3, 6, 200 / 3, 1))
+
+    def test_digest_figures_read_on_the_replica(self):
+        """The digest's figures are read on the read-only cursor, the same."""
+        digest = (
+            self.env["digest.digest"]
+            .create({"name": "Weekly", "company_id": self.company.id})
+            .with_context(start_datetime=at(MONDAY, 0), end_datetime=at(WEDNESDAY, 0))
+        )
+        self.assertAlmostEqual(digest.kpi_governance_on_time_value, 100 * 2 / 3)
+        self.assertEqual(digest.kpi_governance_breached_value, 1)
