@@ -1,7 +1,7 @@
 # The project's two commands (see README.md). Everything else is in scripts/dev.py.
 PYTHON ?= python3
 
-.PHONY: run test lint pot benchmark benchmark-read load benchmark-install benchmark-transfers screenshots compat
+.PHONY: run test lint pot benchmark benchmark-read load replica benchmark-install benchmark-transfers screenshots compat
 run:  ## Serve Odoo with the module and demo data on http://localhost:8069
 	$(PYTHON) scripts/dev.py run
 
@@ -30,6 +30,9 @@ CLIENTS ?= 8
 SECONDS ?= 60
 load:  ## CLIENTS JSON-RPC clients for SECONDS against Odoo with 2 workers, then invariants
 	$(PYTHON) scripts/dev.py load --clients $(CLIENTS) --seconds $(SECONDS)
+
+replica:  ## A streaming replica, Odoo on both, the reports read: which queries the replica answered
+	$(PYTHON) scripts/dev.py replica
 
 benchmark-install:  ## Install the module on a database of N orders made without it
 	$(PYTHON) scripts/dev.py benchmark-install --orders $(N)

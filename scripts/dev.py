@@ -405,6 +405,105 @@ class LocalCluster:
         return False
 
 
+class Standby:
+    """A streaming replica of the project's cluster (``pg_basebackup``), on a
+    socket and port of its own, with ``pg_stat_statements`` loaded so that it
+    can say which queries it answered. Removed when the command ends."""
+
+    def __init__(self, primary):
+        self.primary = primary
+        self.base = LOCAL / "pg_replica"
+        self.data = self.base / "data"
+        self.host = f"{primary.host}-replica"
+        self.port = str(int(primary.port) + 1)
+        self.user = primary.user
+        self.password = ""
+
+    def __enter__(self):
+        self._remove()
+        self.base.mkdir(parents=True, exist_ok=True)
+        self.primary._chown(self.base)
+        Path(self.host).mkdir(mode=0o700, exist_ok=True)
+        self.primary._chown(self.host)
+        say(f"Copying the cluster to a streaming replica in {self.data}")
+        self.primary._run(
+            "pg_basebackup",
+            "-h",
+            self.primary.host,
+            "-p",
+            self.primary.port,
+            "-U",
+            "postgres",
+            "-D",
+            str(self.data),
+            "-X",
+            "stream",
+            "-c",
+            "fast",
+            "-R",  # standby.signal and primary_conninfo: it follows the primary
+            quiet=True,
+        )
+        with open(self.data / "postgresql.auto.conf", "a") as conf:
+            conf.write(
+                f"port = {self.port}\n"
+                f"unix_socket_directories = '{self.host}'\n"
+                "hot_standby = on\n"
+                "shared_preload_libraries = 'pg_stat_statements'\n"
+                "pg_stat_statements.track = 'all'\n"
+            )
+        log = self.base / "postgresql.log"
+        result = self.primary._run(
+            "pg_ctl",
+            "start",
+            "-w",
+            "-t",
+            "60",
+            "-D",
+            str(self.data),
+            "-l",
+            str(log),
+            check=False,
+            quiet=True,
+        )
+        if result.returncode:
+            tail = log.read_text(errors="replace").splitlines()[-5:]
+            raise SetupError("The replica did not start:\n  " + "\n  ".join(tail))
+        return self
+
+    def __exit__(self, *exc):
+        self._remove()
+        return False
+
+    def _remove(self):
+        if (self.data / "PG_VERSION").exists():
+            self.primary._run(
+                "pg_ctl",
+                "stop",
+                "-m",
+                "fast",
+                "-w",
+                "-D",
+                str(self.data),
+                check=False,
+                quiet=True,
+            )
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def wait_for(self, dbname, seconds=60):
+        """Until the replica has replayed what the primary has written."""
+        [(lsn,)] = db_query(self.primary, "postgres", "SELECT pg_current_wal_lsn()")
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception):
+                [(caught_up,)] = db_query(
+                    self, dbname, f"SELECT pg_last_wal_replay_lsn() >= '{lsn}'"
+                )
+                if caught_up:
+                    return
+            time.sleep(0.5)
+        raise SetupError(f"The replica did not catch up within {seconds} s.")
+
+
 def postgres_server():
     if any(os.environ.get(var) for var in PG_ENV_VARS):
         return ExternalServer()
@@ -840,6 +939,47 @@ def wait_for_http(url, seconds=180):
     raise SetupError(f"Odoo did not answer on {url} within {seconds} s.")
 
 
+def serve_with_workers(config, dbname, logfile, workers, *extra):
+    """Odoo serving ``dbname`` with ``workers`` workers and one cron thread on
+    a free port of 127.0.0.1, in a process group of its own; returns the
+    process and the URL once it answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    logfile.unlink(missing_ok=True)
+    # a script of its own, not `-m odoo`: the workers' supervisor starts the
+    # websocket process again from its own command line
+    launcher = LOCAL / "odoo-launcher.py"
+    launcher.write_text("from odoo.cli.command import main\n\nmain()\n")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(launcher),
+            "-c",
+            str(config),
+            "-d",
+            dbname,
+            f"--db-filter=^{dbname}$",
+            f"--workers={workers}",
+            "--max-cron-threads=1",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            f"--gevent-port={free_port()}",
+            f"--logfile={logfile}",
+            "--log-level=info",
+            *extra,
+        ],
+        start_new_session=True,
+    )
+    wait_for_http(url)
+    return process, url
+
+
+def stop_server(process):
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+
+
 def cmd_load(args):
     """Odoo with --workers, JSON-RPC clients for a fixed time, then the
     invariants of the history."""
@@ -861,38 +1001,13 @@ def cmd_load(args):
                 [*script, "prepare", *common], check=False, cwd=ROOT
             ).returncode:
                 raise SetupError("Preparing the load database failed (see above).")
-            port = free_port()
-            url = f"http://127.0.0.1:{port}"
-            logfile.unlink(missing_ok=True)
-            say(f"Odoo with {args.workers} workers and one cron thread on {url}")
-            # a script of its own, not `-m odoo`: the workers' supervisor starts
-            # the websocket process again from its own command line
-            launcher = LOCAL / "odoo-launcher.py"
-            launcher.write_text("from odoo.cli.command import main\n\nmain()\n")
-            server_process = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(launcher),
-                    "-c",
-                    str(config),
-                    "-d",
-                    dbname,
-                    f"--db-filter=^{dbname}$",
-                    f"--workers={args.workers}",
-                    "--max-cron-threads=1",
-                    "--http-interface=127.0.0.1",
-                    f"--http-port={port}",
-                    f"--gevent-port={free_port()}",
-                    f"--logfile={logfile}",
-                    "--log-level=info",
-                ],
-                start_new_session=True,
+            say(f"Odoo with {args.workers} workers and one cron thread")
+            server_process, url = serve_with_workers(
+                config, dbname, logfile, args.workers
             )
-            wait_for_http(url)
             say(f"{args.clients} clients for {args.seconds} s")
             table = load.run_clients(url, plan, result, args.clients, args.seconds)
-            os.killpg(server_process.pid, signal.SIGTERM)
-            server_process.wait(timeout=60)
+            stop_server(server_process)
             log = logfile.read_text(errors="replace").splitlines()
             retries = sum("tries left" in line for line in log)
             print()
@@ -909,9 +1024,67 @@ def cmd_load(args):
             )
             return checked.returncode
         finally:
-            if server_process and server_process.poll() is None:
-                os.killpg(server_process.pid, signal.SIGTERM)
-                server_process.wait(timeout=60)
+            stop_server(server_process)
+            config.unlink(missing_ok=True)
+
+
+def cmd_replica(_args):
+    """A streaming replica of the project's cluster, Odoo against both, the
+    reports read as staff read them; then the replica's own statistics
+    (pg_stat_statements) say which of the module's queries it answered."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import replica
+
+    prepare("requirements-test.txt")
+    server = postgres_server()
+    if not isinstance(server, LocalCluster):
+        raise SetupError(
+            "`make replica` starts a replica of the project's own cluster: unset "
+            "PGHOST, PGPORT, PGUSER and PGPASSWORD to run it."
+        )
+    with server:
+        base, dbname = "og_load_base", "og_replica"
+        config = write_config(server, f"odoo-replica-{os.getpid()}.conf")
+        logfile = LOCAL / "replica_server.log"
+        server_process = None
+        try:
+            fresh_copy_of_base(server, config, base, dbname)
+            db_query(
+                server, dbname, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+            )
+            with Standby(server) as standby:
+                standby.wait_for(dbname)
+                say(
+                    f"Odoo with 2 workers, primary {server.host}:{server.port}, "
+                    f"replica {standby.host}:{standby.port}"
+                )
+                server_process, url = serve_with_workers(
+                    config,
+                    dbname,
+                    logfile,
+                    2,
+                    f"--db_replica_host={standby.host}",
+                    f"--db_replica_port={standby.port}",
+                )
+                ok = replica.run(
+                    url,
+                    dbname,
+                    primary=lambda sql: db_query(server, dbname, sql),
+                    replica=lambda sql: db_query(standby, dbname, sql),
+                    wait_for_replica=lambda: standby.wait_for(dbname),
+                )
+                stop_server(server_process)
+                log = logfile.read_text(errors="replace").splitlines()
+                fallbacks = sum(
+                    "retrying with a read/write cursor" in line for line in log
+                )
+                print(
+                    f"- read-only requests that wrote and were retried on the "
+                    f"primary (server log): {fallbacks}"
+                )
+                return 0 if ok and not fallbacks else 1
+        finally:
+            stop_server(server_process)
             config.unlink(missing_ok=True)
 
 
@@ -1285,6 +1458,10 @@ def main(argv=None):
     load.add_argument("--clients", type=int, default=8)
     load.add_argument("--workers", type=int, default=2)
     load.add_argument("--seconds", type=int, default=60)
+    sub.add_parser(
+        "replica",
+        help="reports on a streaming replica: where each query ran",
+    )
     bench_install = sub.add_parser(
         "benchmark-install", help="install the module on a database of N orders"
     )
@@ -1318,6 +1495,7 @@ def main(argv=None):
         "benchmark-install": cmd_benchmark_install,
         "benchmark-read": cmd_benchmark_read,
         "load": cmd_load,
+        "replica": cmd_replica,
         "benchmark-transfers": cmd_benchmark_transfers,
         "compat": cmd_compat,
     }

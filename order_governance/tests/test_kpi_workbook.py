@@ -367,6 +367,6 @@ class TestKpiWorkbook(KpiCase):
         self.assertEqual(
             attachment.name, "order-governance-kpi-2026-11-23-2026-11-24.xlsx"
         )
-        self.assertEqual(action["url"], f"/web/content/{attachment.id}?download=true")
+        self.assertEqual(action["url"], f"/order_governance/workbook/{attachment.id}")
         with self.assertRaises(ValidationError):
             self.export(date(2026, 2, 1), date(2026, 1, 1))

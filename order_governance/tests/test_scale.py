@@ -526,14 +526,21 @@ class TestReplicaReads(HttpCase, KpiCase):
                 [[wizard_id]],
                 route="call_button",
             )
-        attachment_id = int(action["url"].split("/")[3].split("?")[0])
-        attachment = self.env["ir.attachment"].browse(attachment_id)
-        self.assertEqual(attachment.create_uid, self.officer)
-        rows = {
-            row[0]: row
-            for row in summary_table(load_workbook(io.BytesIO(attachment.raw)))
-        }
+        attachment_id = int(action["url"].rsplit("/", 1)[1])
+        self.assertEqual(
+            self.env["ir.attachment"].browse(attachment_id).create_uid, self.officer
+        )
+        # downloaded from the primary (not /web/content, a read-only route: a
+        # replica may not have the attachment yet), by him only
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        book = load_workbook(io.BytesIO(response.content))
+        rows = {row[0]: row for row in summary_table(book)}
         self.assertEqual(rows["Operations / Production"][1:5], (3, 6, 200 / 3, 1))
+        self.authenticate(self.prod_manager.login, self.prod_manager.login)
+        with mute_logger("odoo.http"):
+            self.assertEqual(self.url_open(action["url"]).status_code, 404)
 
     def test_digest_figures_read_on_the_replica(self):
         """The digest's figures are read on the read-only cursor, the same."""

@@ -118,7 +118,7 @@ class OrderGovernanceKpiExport(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": f"/order_governance/workbook/{attachment.id}",
             "target": "self",
         }
 
