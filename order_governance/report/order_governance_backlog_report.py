@@ -14,6 +14,7 @@ class OrderGovernanceBacklogReport(models.Model):
 
     _name = "order.governance.backlog.report"
     _description = "Order Governance Backlog"
+    _inherit = ["order.governance.report.mixin"]
     _auto = False
     _rec_name = "order_id"
     _order = "date_in"

@@ -272,6 +272,30 @@ class TestStagePerformance(KpiCase):
         with self.assertRaises(AccessError):
             self.figures(self.prod_worker1)
 
+    def test_manager_opens_stays_of_orders_gone_elsewhere(self):
+        """A department manager opens his department's stay of an order that
+        has moved on to a department he may not read: the row reads as the
+        list shows it (named after the order), no access error."""
+        self.order_a.invalidate_recordset()
+        with self.assertRaises(AccessError):
+            self.order_a.with_user(self.prod_manager).check_access("read")
+        Report = self.env["order.governance.kpi.report"].with_user(self.prod_manager)
+        stay = Report.search(
+            [
+                ("order_id", "=", self.order_a.id),
+                ("stage_id", "=", self.stage_production.id),
+            ]
+        )
+        [row] = stay.web_read(
+            {
+                "display_name": {},
+                "order_id": {"fields": {"display_name": {}}},
+                "stage_id": {"fields": {"display_name": {}}},
+            }
+        )
+        self.assertEqual(row["display_name"], self.order_a.name)
+        self.assertEqual(row["order_id"]["display_name"], self.order_a.name)
+
 
 @tagged("post_install", "-at_install")
 class TestLeadTimeAndBacklog(SlaCase):
