@@ -12,7 +12,8 @@ Phases, each one process (``scripts/dev.py benchmark`` calls them in turn):
 ``flow``      the transition and flow variant pivots (as an officer) against a bare
               GROUP BY of the same grouping over the stays table.
 ``moves``     ``action_confirm`` on 1,000 new quotations vs ``action_governance_next``
-              on the same 1,000 orders; the escalation run over every open stay.
+              on the same 1,000 orders, staff notified by e-mail then in Odoo; the
+              escalation run over every open stay.
               Rolled back: the database is the same afterwards.
 ``workbook``  the KPI workbook of the whole period, time and peak memory growth; in a
               process of its own so that its memory peak is its own.
@@ -501,7 +502,13 @@ def flow(env):
 # ---------------------------------------------------------------------------
 # moves and escalation (rolled back)
 # ---------------------------------------------------------------------------
-def moves(env):
+def confirm_then_move(env, staff_notified):
+    """``action_confirm`` on MOVES_SAMPLE new quotations, then
+    ``action_governance_next`` on them; rolled back. ``staff_notified``: how
+    the internal users handle their notifications (``email`` or ``inbox``, the
+    user preference *Handle by Emails* / *Handle in Odoo*): the handoff message
+    is e-mailed to its followers in the first case only."""
+    env["res.users"].search([("share", "=", False)]).notification_type = staff_notified
     partners, products = benchmark_catalog(env)
     orders = env["sale.order"].create(
         quotation_values(env, MOVES_SAMPLE, 0, partners, products)
@@ -509,8 +516,9 @@ def moves(env):
     settle(env)
     with measured(env) as confirm:
         orders.action_confirm()
+    how = {"email": "by e-mail", "inbox": "in Odoo"}[staff_notified]
     emit(
-        name=f"action_confirm, {MOVES_SAMPLE:,} quotations",
+        name=f"action_confirm, {MOVES_SAMPLE:,} quotations (staff notified {how})",
         seconds=confirm["seconds"],
         queries=confirm["queries"],
     )
@@ -518,15 +526,24 @@ def moves(env):
     settle(env)
     with measured(env) as move:
         orders.action_governance_next()
+    mails = env["mail.mail"].search_count(
+        [("mail_message_id.res_id", "in", orders.ids), ("model", "=", "sale.order")]
+    )
     emit(
-        name=f"action_governance_next, {MOVES_SAMPLE:,} orders",
+        name=f"action_governance_next, {MOVES_SAMPLE:,} orders (staff notified {how})",
         seconds=move["seconds"],
         queries=move["queries"],
         ratio=move["seconds"] / confirm["seconds"],
-        detail=f"queries x{move['queries'] / confirm['queries']:.2f}",
+        detail=f"queries x{move['queries'] / confirm['queries']:.2f}; "
+        f"{mails:,} e-mails",
     )
     env.cr.rollback()
     env.invalidate_all()
+
+
+def moves(env):
+    for staff_notified in ("email", "inbox"):
+        confirm_then_move(env, staff_notified)
 
     Log = env["order.governance.stage.log"].sudo()
     open_stays = Log.search_count([("date_out", "=", False)])
