@@ -118,6 +118,21 @@ class TestStoredLeadTime(ScaleCase):
         self.assertFalse(self.order_a.governance_lead_time_hours)
         self.assertEqual(self.order_a.governance_handoff_count, 4)
 
+    def test_stage_made_final_completes_its_orders(self):
+        """A stage made final by an administrator completes the orders in it at
+        once (their stays give the figures); no longer final, they are open
+        again. Orders that only passed through it do not change."""
+        d, b = self.order_d, self.order_b
+        b_before = b.read(LEAD_TIME_FIELDS)
+        self.stage_production.is_final = True
+        self.assertEqual(d.governance_completed_at, at(MONDAY, 8))
+        self.assertEqual(
+            d.read(LEAD_TIME_FIELDS)[0], {"id": d.id, **recomputed_lead_time(d)}
+        )
+        self.assertEqual(b.read(LEAD_TIME_FIELDS), b_before)
+        self.stage_production.is_final = False
+        self.assertFalse(d.governance_completed_at or d.governance_lead_time_hours)
+
     def test_lead_time_report_reads_the_stored_figures(self):
         report = self.env["order.governance.lead.time.report"].search(
             [("order_id", "in", self.orders.ids)]
