@@ -335,12 +335,9 @@ class LocalCluster:
             )
         (self.data / "og-ready").touch()
 
-    def _start(self):
-        if not (self.data / "og-ready").exists():
-            self._init()
-        Path(self.host).mkdir(mode=0o700, exist_ok=True)
-        self._chown(self.host)
-        log = self.base / "postgresql.log"
+    def pg_ctl_start(self, data, log, what):
+        """Start the cluster in ``data`` (log in ``log``); a SetupError with the
+        log's last lines if it does not start."""
         log.touch()
         self._chown(log)
         result = self._run(
@@ -350,7 +347,7 @@ class LocalCluster:
             "-t",
             "60",
             "-D",
-            str(self.data),
+            str(data),
             "-l",
             str(log),
             check=False,
@@ -358,10 +355,29 @@ class LocalCluster:
         )
         if result.returncode:
             tail = log.read_text(errors="replace").splitlines()[-5:]
-            raise SetupError(
-                "The project's PostgreSQL cluster did not start:\n  "
-                + "\n  ".join(tail)
-            )
+            raise SetupError(f"{what} did not start:\n  " + "\n  ".join(tail))
+
+    def pg_ctl_stop(self, data):
+        self._run(
+            "pg_ctl",
+            "stop",
+            "-m",
+            "fast",
+            "-w",
+            "-D",
+            str(data),
+            check=False,
+            quiet=True,
+        )
+
+    def _start(self):
+        if not (self.data / "og-ready").exists():
+            self._init()
+        Path(self.host).mkdir(mode=0o700, exist_ok=True)
+        self._chown(self.host)
+        self.pg_ctl_start(
+            self.data, self.base / "postgresql.log", "The project's PostgreSQL cluster"
+        )
         self._run(
             "psql",
             "-h",
@@ -391,17 +407,7 @@ class LocalCluster:
             (self.users / str(os.getpid())).unlink(missing_ok=True)
             if not self._live_users() and self._running():
                 say("Stopping the project's PostgreSQL cluster")
-                self._run(
-                    "pg_ctl",
-                    "stop",
-                    "-m",
-                    "fast",
-                    "-w",
-                    "-D",
-                    str(self.data),
-                    check=False,
-                    quiet=True,
-                )
+                self.pg_ctl_stop(self.data)
         return False
 
 
@@ -451,23 +457,9 @@ class Standby:
                 "shared_preload_libraries = 'pg_stat_statements'\n"
                 "pg_stat_statements.track = 'all'\n"
             )
-        log = self.base / "postgresql.log"
-        result = self.primary._run(
-            "pg_ctl",
-            "start",
-            "-w",
-            "-t",
-            "60",
-            "-D",
-            str(self.data),
-            "-l",
-            str(log),
-            check=False,
-            quiet=True,
+        self.primary.pg_ctl_start(
+            self.data, self.base / "postgresql.log", "The replica"
         )
-        if result.returncode:
-            tail = log.read_text(errors="replace").splitlines()[-5:]
-            raise SetupError("The replica did not start:\n  " + "\n  ".join(tail))
         return self
 
     def __exit__(self, *exc):
@@ -476,17 +468,7 @@ class Standby:
 
     def _remove(self):
         if (self.data / "PG_VERSION").exists():
-            self.primary._run(
-                "pg_ctl",
-                "stop",
-                "-m",
-                "fast",
-                "-w",
-                "-D",
-                str(self.data),
-                check=False,
-                quiet=True,
-            )
+            self.primary.pg_ctl_stop(self.data)
         shutil.rmtree(self.base, ignore_errors=True)
 
     def wait_for(self, dbname, seconds=60):

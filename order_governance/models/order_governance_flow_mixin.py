@@ -599,8 +599,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         if not orders:
             return
         stage = stage.with_env(orders.env)
-        orders._governance_lock()
-        if not system:
+        if system:
+            orders._governance_lock()  # a user's move locked them above
+        else:
             orders._governance_check_move_access()
         rework = orders.filtered(lambda o: o._governance_is_backward(stage))
         orders._governance_check_target(stage, rework, reason, system)

@@ -677,23 +677,23 @@ class SaleOrder(models.Model):
 
     def _governance_wizard_action(self, model, name, **defaults):
         """Open the wizard ``model`` on these orders."""
+        context = {
+            "default_order_ids": self.ids,
+            **{f"default_{field}": value for field, value in defaults.items()},
+        }
+        if "governance_expected_stage_id" in self.env.context:
+            # the stage the user saw, on to the dialog's button: a dialog
+            # confirmed after someone else moved the order is refused
+            context["governance_expected_stage_id"] = self.env.context[
+                "governance_expected_stage_id"
+            ]
         return {
             "type": "ir.actions.act_window",
             "name": name,
             "res_model": model,
             "view_mode": "form",
             "target": "new",
-            "context": {
-                "default_order_ids": self.ids,
-                **{f"default_{field}": value for field, value in defaults.items()},
-                # the stage the user saw, on to the dialog's button: a dialog
-                # confirmed after someone else moved the order is refused
-                **{
-                    key: self.env.context[key]
-                    for key in ("governance_expected_stage_id",)
-                    if key in self.env.context
-                },
-            },
+            "context": context,
         }
 
     def action_governance_send_back(self):
