@@ -1,13 +1,26 @@
 from collections import defaultdict
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 # Sale order states and the governance event each one raises.
 STATE_EVENTS = {"sent": "quotation_sent", "sale": "confirmed", "cancel": "cancelled"}
+
+# What the tracking passes to message_post (mail.thread._message_track).
+TRACKING_POST_ARGUMENTS = {"body", "author_id", "subtype_id", "tracking_value_ids"}
+# Handoff messages notified together (see SaleOrder._governance_post_handoffs):
+# measured on 200 moves, 1 message at a time costs 3 queries more per order, the
+# whole batch at once 1.7 times the time; 10 to 25 are within 1% of the best of both.
+NOTIFY_GROUP = 25
+
+
+class HandoffPosts(list):
+    """The handoff messages a tracking run would post one by one, as (order,
+    message_post arguments): collected, then posted in one batch. A type of its
+    own: a client's context (JSON) cannot hold one."""
 
 
 class SaleOrder(models.Model):
@@ -720,5 +733,136 @@ class SaleOrder(models.Model):
     def _track_subtype(self, init_values):
         subtype = super()._track_subtype(init_values)
         if not subtype and "governance_stage_id" in init_values:
-            return self.env.ref("order_governance.mt_governance_handoff")
+            return self._governance_handoff_subtype()
         return subtype
+
+    def _governance_handoff_subtype(self):
+        # browsed, not env.ref(): env.ref() reads the row to check it exists,
+        # one query per order, and the tracking checks it again anyway
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                "order_governance.mt_governance_handoff"
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # The handoff messages, posted in one batch
+    # ------------------------------------------------------------------
+    def _message_track(self, fields_iter, initial_values_dict):
+        """Odoo's tracking, but the handoff messages of a move are posted in one
+        batch: its ``message_post`` per order costs eight queries before any
+        follower is notified (see ``_governance_post_handoffs``)."""
+        posts = HandoffPosts()
+        tracking = super(
+            SaleOrder, self.with_context(governance_handoff_posts=posts)
+        )._message_track(fields_iter, initial_values_dict)
+        self._governance_post_handoffs(posts)
+        return tracking
+
+    def message_post(self, **kwargs):
+        posts = self.env.context.get("governance_handoff_posts")
+        if (
+            isinstance(posts, HandoffPosts)
+            and set(kwargs) <= TRACKING_POST_ARGUMENTS
+            and kwargs.get("subtype_id") == self._governance_handoff_subtype().id
+            and all(
+                command[0] == Command.CREATE
+                for command in kwargs.get("tracking_value_ids") or ()
+            )
+        ):
+            self.ensure_one()
+            posts.append((self, kwargs))
+            return self.env["mail.message"]
+        return super().message_post(**kwargs)
+
+    def _governance_post_handoffs(self, posts):
+        """What ``message_post`` does for each (order, arguments) of ``posts``,
+        batched where Odoo's mail API allows it: the messages and their tracking
+        values created at once; the thread parents, alias domains, companies and
+        reply-to addresses read once for all. The post hook and the notification
+        of the followers stay one message at a time: the mail API has no batch
+        for them."""
+        if not posts:
+            return
+        orders = self.browse([order.id for order, _arguments in posts])._fallback_lang()
+        parents = orders._governance_thread_parents()
+        alias_domains = orders.sudo()._mail_get_alias_domains(
+            default_company=self.env.company
+        )
+        companies = orders._mail_get_companies(default=self.env.company)
+        reply_to_from = {}
+        values_list = []
+        for order, (_order, arguments) in zip(orders, posts, strict=True):
+            author_id, email_from = order._message_compute_author(
+                arguments.get("author_id"), None, raise_on_email=True
+            )
+            if email_from not in reply_to_from:
+                reply_to_from[email_from] = orders._notify_get_reply_to(
+                    default=email_from
+                )
+            values = {
+                "tracking_value_ids": arguments.get("tracking_value_ids") or [],
+                "email_add_signature": True,
+                "record_name": order.sudo().display_name,
+                "author_id": author_id,
+                "author_guest_id": False,
+                "email_from": email_from,
+                "model": order._name,
+                "res_id": order.id,
+                "body": escape(arguments.get("body") or ""),
+                "message_type": "notification",
+                "parent_id": parents.get(order.id, False),
+                "subject": False,
+                "subtype_id": arguments["subtype_id"],
+                "partner_ids": [],
+                "record_alias_domain_id": alias_domains[order.id].id,
+                "record_company_id": companies[order.id].id,
+                "reply_to": reply_to_from[email_from][order.id],
+            }
+            values.update(order._process_attachments_for_post([], [], values))
+            values_list.append(values)
+        # the tracking values apart: created with their messages, they would be
+        # inserted one message at a time
+        messages = orders._message_create(
+            [dict(values, tracking_value_ids=[]) for values in values_list]
+        )
+        self.env["mail.tracking.value"].sudo().create(
+            [
+                dict(tracking, mail_message_id=message.id)
+                for message, values in zip(messages, values_list, strict=True)
+                for _command, _id, tracking in values["tracking_value_ids"]
+            ]
+        )
+        # the notification formats each message with the messages prefetched
+        # with it (mail.message._records_by_model_name walks them all): in
+        # small groups, neither one prefetch per message nor one for the batch
+        for start in range(0, len(messages), NOTIFY_GROUP):
+            group = slice(start, start + NOTIFY_GROUP)
+            for order, message, values in zip(
+                orders[group],
+                messages[group].with_prefetch(),
+                values_list[group],
+                strict=True,
+            ):
+                order._message_post_after_hook(message, values)
+                order._notify_thread(message, values)
+
+    def _governance_thread_parents(self):
+        """{order id: the first message of its thread}: the parent that
+        ``message_post`` gives a new message (``_message_compute_parent_id``),
+        read for all the orders at once."""
+        if not self._mail_flat_thread:
+            return {}
+        return dict(
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                ["res_id"],
+                ["id:min"],
+            )
+        )
