@@ -17,10 +17,14 @@ TRACKING_POST_ARGUMENTS = {"body", "author_id", "subtype_id", "tracking_value_id
 NOTIFY_GROUP = 25
 
 
-class HandoffPosts(list):
+class HandoffBatch:
     """The handoff messages a tracking run would post one by one, as (order,
-    message_post arguments): collected, then posted in one batch. A type of its
-    own: a client's context (JSON) cannot hold one."""
+    message_post arguments): collected, then posted in one batch. An object of
+    its own, equal only to itself: a client's context (JSON) cannot hold one, nor
+    pass for one when Odoo reuses an environment of an equal context."""
+
+    def __init__(self):
+        self.posts = []
 
 
 class SaleOrder(models.Model):
@@ -752,17 +756,17 @@ class SaleOrder(models.Model):
         """Odoo's tracking, but the handoff messages of a move are posted in one
         batch: its ``message_post`` per order costs eight queries before any
         follower is notified (see ``_governance_post_handoffs``)."""
-        posts = HandoffPosts()
+        batch = HandoffBatch()
         tracking = super(
-            SaleOrder, self.with_context(governance_handoff_posts=posts)
+            SaleOrder, self.with_context(governance_handoff_batch=batch)
         )._message_track(fields_iter, initial_values_dict)
-        self._governance_post_handoffs(posts)
+        self._governance_post_handoffs(batch.posts)
         return tracking
 
     def message_post(self, **kwargs):
-        posts = self.env.context.get("governance_handoff_posts")
+        batch = self.env.context.get("governance_handoff_batch")
         if (
-            isinstance(posts, HandoffPosts)
+            isinstance(batch, HandoffBatch)
             and set(kwargs) <= TRACKING_POST_ARGUMENTS
             and kwargs.get("subtype_id") == self._governance_handoff_subtype().id
             and all(
@@ -771,7 +775,7 @@ class SaleOrder(models.Model):
             )
         ):
             self.ensure_one()
-            posts.append((self, kwargs))
+            batch.posts.append((self, kwargs))
             return self.env["mail.message"]
         return super().message_post(**kwargs)
 

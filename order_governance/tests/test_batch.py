@@ -113,7 +113,7 @@ class TestHandoffMessagesInBatch(OrderGovernanceCase):
         """The batch's collector is a type of its own: a list sent in the
         context by a client does not keep message_post from posting."""
         order = self.create_order()
-        message = order.with_context(governance_handoff_posts=[]).message_post(
+        message = order.with_context(governance_handoff_batch=[]).message_post(
             body="Still posted", subtype_id=self.handoff.id
         )
         self.assertTrue(message)
