@@ -225,6 +225,36 @@ class TestMultiCompany(OrderGovernanceCase):
         )
         self.assertFalse(found)
 
+    def test_handoff_messages_of_two_companies_in_one_batch(self):
+        """Orders of two companies moved together: each handoff message, posted
+        in one batch, carries its own order's company."""
+        self.env["order.governance.stage"].create(
+            {
+                "name": "Other Second",
+                "sequence": 2,
+                "company_id": self.other.id,
+                "responsible_department_id": self.other_dep.id,
+            }
+        )
+        order = self.create_order()
+        other_order = (
+            self.env["sale.order"]
+            .with_company(self.other)
+            .create({"partner_id": self.partner.id, "company_id": self.other.id})
+        )
+        orders = order | other_order
+        self.flush_tracking()
+        orders.with_context(
+            allowed_company_ids=(self.company | self.other).ids
+        ).action_governance_next()
+        self.flush_tracking()
+        handoff = self.env.ref("order_governance.mt_governance_handoff")
+        for moved in orders:
+            message = moved.message_ids.filtered(lambda m, h=handoff: m.subtype_id == h)
+            self.assertEqual(len(message), 1)
+            self.assertEqual(message.record_company_id, moved.company_id)
+            self.assertIn(moved.governance_stage_id.name, str(message.body))
+
     def test_impact_and_reroute_stay_in_the_officer_companies(self):
         """Re-routing after a change touches the orders of the caller's companies
         only, whatever rule or stage he passes."""
