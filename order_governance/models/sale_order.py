@@ -764,6 +764,16 @@ class SaleOrder(models.Model):
         return tracking
 
     def message_post(self, **kwargs):
+        if kwargs.get("tracking_value_ids") and not self.env.su:
+            # Odoo's tracking posts them as superuser; a user posting them would
+            # write "Stage: Production → Done" in the chatter of an order that
+            # never moved
+            raise AccessError(
+                _(
+                    "The changes shown in an order's chatter are recorded by Odoo "
+                    "when the order changes; they cannot be posted with a message."
+                )
+            )
         batch = self.env.context.get("governance_handoff_batch")
         if (
             isinstance(batch, HandoffBatch)

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import OrderGovernanceCase
@@ -118,3 +119,26 @@ class TestHandoffMessagesInBatch(OrderGovernanceCase):
         )
         self.assertTrue(message)
         self.assertIn(message, order.message_ids)
+
+    def test_user_cannot_post_tracking_values(self):
+        """A user (here over RPC, as message_post is public) cannot post a message
+        that shows field changes the order never had: refused, nothing written."""
+        order = self.create_order()
+        self.flush_tracking()
+        messages = order.message_ids
+        stage = self.env["ir.model.fields"]._get("sale.order", "governance_stage_id")
+        with self.assertRaisesRegex(AccessError, "recorded by Odoo"):
+            order.with_user(self.sales_user).message_post(
+                body="Moved to Done",
+                subtype_id=self.handoff.id,
+                tracking_value_ids=[
+                    Command.create(
+                        {
+                            "field_id": stage.id,
+                            "old_value_char": "Received",
+                            "new_value_char": "Done",
+                        }
+                    )
+                ],
+            )
+        self.assertEqual(order.message_ids, messages)
