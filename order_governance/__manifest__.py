@@ -23,6 +23,7 @@
         "views/hr_department_views.xml",
         "views/order_governance_rule_views.xml",
         "views/order_governance_stage_log_views.xml",
+        "views/order_governance_check_line_views.xml",
         "views/order_governance_hold_reason_views.xml",
         "views/sale_order_execution_templates.xml",
         "views/sale_order_views.xml",

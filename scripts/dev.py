@@ -662,6 +662,9 @@ def cmd_test(args):
                 f"{dbname}"
             )
             install_module(config, dbname, modules=",".join(ADDONS))
+            odoo_verdict = 0
+            if not args.pytest_args:
+                odoo_verdict = test_odoo_suites(config, dbname)
             cmd = [
                 sys.executable,
                 "-m",
@@ -673,11 +676,32 @@ def cmd_test(args):
                 "--odoo-http",
                 *(args.pytest_args or [*ADDONS, "tests"]),
             ]
+            # the addons' own tests last: pytest's summary line ends the output
+            say(f"Running the tests of {', '.join(ADDONS)} and of the project")
             result = subprocess.run(cmd, cwd=ROOT, env=env, check=False)
-            return result.returncode
+            if odoo_verdict:
+                say(
+                    "Odoo's own tests failed with the addons installed (see "
+                    "'NEW failures' above)."
+                )
+            return result.returncode or odoo_verdict
         finally:
             drop_database(server, dbname)
             config.unlink(missing_ok=True)
+
+
+def test_odoo_suites(config, dbname):
+    """Odoo's own tests of TEST_SUITES on the test database (the addons and their
+    demo data installed, as `make compat` has them). Known failures of this Odoo
+    and accepted differences are left out; returns 0, or 1 on a new failure."""
+    baseline = read_baseline()
+    accepted = read_accepted()
+    code, failed, flaky, seconds = run_odoo_suites(
+        config, dbname, TEST_SUITES, deselect=[*baseline, *accepted]
+    )
+    return odoo_suites_verdict(
+        TEST_SUITES, code, failed, flaky, seconds, baseline, accepted
+    )
 
 
 def cmd_pot(_args):
@@ -1188,9 +1212,13 @@ def cmd_benchmark_transfers(args):
             config.unlink(missing_ok=True)
 
 
-# Odoo's own test suites that `make compat` runs with the project's addons installed,
-# and the failures the same Odoo has without them.
-COMPAT_SUITES = ("sale", "sale_management")
+# Odoo's own test suites of every app the addons touch: `make compat` runs them with
+# the project's addons installed, against the failures the same Odoo has without them.
+COMPAT_SUITES = ("sale", "sale_management", "sale_stock", "sale_mrp", "stock", "mrp")
+# Those `make test` (CI) runs too, after the addons' own tests: the apps whose flows
+# the addons change. Inventory's and Manufacturing's own suites (clean, 3 minutes
+# each) are left to `make compat`, to keep the CI run under 30 minutes.
+TEST_SUITES = ("sale_stock", "sale_mrp", "sale", "sale_management")
 COMPAT_BASELINE = ROOT / "scripts" / "compat_baseline.txt"
 # Odoo tests whose expectation the addons change on purpose, each with its reason.
 COMPAT_ACCEPTED = ROOT / "scripts" / "compat_accepted.txt"
@@ -1222,8 +1250,9 @@ def minutes(seconds):
     return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
 
 
-def compat_pytest(config, dbname, rootdir, targets):
-    """Run pytest on ``targets``; returns (its exit code, the failed node ids)."""
+def compat_pytest(config, dbname, rootdir, targets, deselect=()):
+    """Run pytest on ``targets`` (less the node ids of ``deselect``, relative to
+    ``rootdir``); returns (its exit code, the failed node ids)."""
     failures = LOCAL / f"compat-failures-{os.getpid()}.txt"
     failures.unlink(missing_ok=True)
     env = dict(
@@ -1245,6 +1274,8 @@ def compat_pytest(config, dbname, rootdir, targets):
         f"--odoo-config={config}",
         f"--odoo-database={dbname}",
         "--odoo-http",
+        # node ids as pytest has them: relative to the root directory
+        *(f"--deselect={nodeid}" for nodeid in deselect),
         *map(str, targets),
     ]
     try:
@@ -1255,13 +1286,38 @@ def compat_pytest(config, dbname, rootdir, targets):
         failures.unlink(missing_ok=True)
 
 
+def suites_root(suites):
+    """The directory Odoo's node ids are relative to (Odoo's addons directory), and
+    the tests directories of ``suites``."""
+    dirs = [odoo_addon_dir(name) / "tests" for name in suites]
+    return os.path.commonpath([d.parent.parent for d in dirs]), dirs
+
+
+def run_odoo_suites(config, dbname, suites, deselect=()):
+    """Run Odoo's own tests of ``suites`` on ``dbname`` (browser tours included),
+    ``deselect`` left out. Returns pytest's exit code, the tests that failed twice,
+    those that failed once then passed (node ids relative to Odoo's addons
+    directory) and the seconds it took."""
+    rootdir, dirs = suites_root(suites)
+    start = time.perf_counter()
+    say(f"Running Odoo's own tests of {', '.join(suites)}")
+    code, failed = compat_pytest(config, dbname, rootdir, dirs, deselect)
+    again = []
+    if code == 1 and failed:
+        # Browser tours time out on a busy machine: a failure counts when it
+        # happens twice.
+        say(f"Running the {len(failed)} failed tests once more")
+        code, again = compat_pytest(
+            config, dbname, rootdir, [f"{rootdir}/{nodeid}" for nodeid in failed]
+        )
+    flaky = [nodeid for nodeid in failed if nodeid not in again]
+    failed = [nodeid for nodeid in failed if nodeid in again]
+    return code, failed, flaky, time.perf_counter() - start
+
+
 def run_compat_suites(server, modules):
     """Install ``modules`` with demo data in a fresh database, run Odoo's own suites
-    on it (browser tours included) and drop it. Returns pytest's exit code, the tests
-    that failed twice, those that failed once then passed (node ids relative to
-    Odoo's addons directory) and the seconds it took."""
-    suites = [odoo_addon_dir(name) / "tests" for name in COMPAT_SUITES]
-    rootdir = os.path.commonpath([suite.parent.parent for suite in suites])
+    on it and drop it (see ``run_odoo_suites``)."""
     dbname = f"og_compat_{os.getpid()}"
     config = write_config(
         server, f"odoo-compat-{os.getpid()}.conf", http_port=free_port()
@@ -1270,23 +1326,48 @@ def run_compat_suites(server, modules):
     try:
         say(f"Installing {', '.join(modules)} with demo data in a fresh database")
         install_module(config, dbname, modules=",".join(modules))
-        say(f"Running Odoo's own tests of {', '.join(COMPAT_SUITES)}")
-        code, failed = compat_pytest(config, dbname, rootdir, suites)
-        again = []
-        if code == 1 and failed:
-            # Browser tours time out on a busy machine: a failure counts when it
-            # happens twice.
-            say(f"Running the {len(failed)} failed tests once more")
-            code, again = compat_pytest(
-                config, dbname, rootdir, [f"{rootdir}/{nodeid}" for nodeid in failed]
-            )
-        flaky = [nodeid for nodeid in failed if nodeid not in again]
-        failed = [nodeid for nodeid in failed if nodeid in again]
+        code, failed, flaky, _seconds = run_odoo_suites(config, dbname, COMPAT_SUITES)
         return code, failed, flaky, time.perf_counter() - start
     finally:
         drop_database(server, dbname)
         shutil.rmtree(LOCAL / "odoo-data" / "filestore" / dbname, ignore_errors=True)
         config.unlink(missing_ok=True)
+
+
+def odoo_suites_verdict(suites, code, failed, flaky, seconds, baseline, accepted):
+    """Print what Odoo's own tests of ``suites`` say about the addons; returns the
+    exit code: 1 on a failure that is neither known nor accepted."""
+    if code not in (0, 1):
+        say(f"pytest ended with exit code {code} (see above): no verdict.")
+        return code
+    if code and not failed:
+        say("pytest reports failures but none was recorded (see above).")
+        return 1
+    names = ", ".join(suites)
+    print()
+    show("Failed once, then passed when run again (not counted)", flaky)
+    new = [n for n in failed if n not in baseline and n not in accepted]
+    show(
+        "Known failures (this Odoo fails them without the project's addons)",
+        [nodeid for nodeid in failed if nodeid in baseline],
+    )
+    show(
+        f"Accepted differences ({COMPAT_ACCEPTED.relative_to(ROOT)})",
+        [f"{n}: {accepted[n]}" for n in failed if n in accepted and n not in baseline],
+    )
+    show("NEW failures, caused by the project's addons", new)
+    addons = ", ".join(project_addons())
+    if new:
+        say(
+            f"FAIL: installing {addons} breaks Odoo's own {names} tests above "
+            f"({minutes(seconds)})."
+        )
+        return 1
+    say(
+        f"OK: installing {addons} breaks none of Odoo's own {names} tests "
+        f"({minutes(seconds)})."
+    )
+    return 0
 
 
 def read_baseline():
@@ -1337,8 +1418,9 @@ def show(title, nodeids):
 
 
 def cmd_compat(args):
-    """Odoo's own sale and sale_management tests with the project's addons installed,
-    compared with their failures without them (scripts/compat_baseline.txt)."""
+    """Odoo's own tests of every app the addons touch (COMPAT_SUITES) with the
+    project's addons installed, compared with their failures without them
+    (scripts/compat_baseline.txt)."""
     prepare("requirements-test.txt")
     ensure_chromium()
     baseline = [] if args.baseline else read_baseline()
@@ -1350,47 +1432,24 @@ def cmd_compat(args):
     ]
     with postgres_server() as server:
         code, failed, flaky, seconds = run_compat_suites(server, modules)
-    if code not in (0, 1):
-        say(f"pytest ended with exit code {code} (see above): no verdict.")
-        return code
-    if code and not failed:
-        say("pytest reports failures but none was recorded (see above).")
-        return 1
-    suites = ", ".join(COMPAT_SUITES)
-    print()
-    show("Failed once, then passed when run again (not counted)", flaky)
     if args.baseline:
+        if code not in (0, 1):
+            say(f"pytest ended with exit code {code} (see above): no verdict.")
+            return code
+        show("Failed once, then passed when run again (not counted)", flaky)
         write_baseline(failed, flaky, seconds)
-        show(f"Failures of Odoo's {suites} tests without the project's addons", failed)
+        show("Failures of Odoo's own tests without the project's addons", failed)
         say(f"Wrote {COMPAT_BASELINE.relative_to(ROOT)} ({minutes(seconds)}).")
         return 0
-    accepted = read_accepted()
-    new = [n for n in failed if n not in baseline and n not in accepted]
-    show(
-        "Known failures (this Odoo fails them without the project's addons)",
-        [nodeid for nodeid in failed if nodeid in baseline],
+    verdict = odoo_suites_verdict(
+        COMPAT_SUITES, code, failed, flaky, seconds, baseline, read_accepted()
     )
-    show(
-        f"Accepted differences ({COMPAT_ACCEPTED.relative_to(ROOT)})",
-        [f"{n}: {accepted[n]}" for n in failed if n in accepted and n not in baseline],
-    )
-    show(
-        "Baseline failures that pass now (just reported)",
-        [nodeid for nodeid in baseline if nodeid not in failed + flaky],
-    )
-    show("NEW failures, caused by the project's addons", new)
-    addons = ", ".join(project_addons())
-    if new:
-        say(
-            f"FAIL: installing {addons} breaks Odoo's own {suites} tests above "
-            f"({minutes(seconds)})."
+    if verdict in (0, 1):
+        show(
+            "Baseline failures that pass now (just reported)",
+            [nodeid for nodeid in baseline if nodeid not in failed + flaky],
         )
-        return 1
-    say(
-        f"OK: installing {addons} breaks none of Odoo's own {suites} tests "
-        f"({minutes(seconds)})."
-    )
-    return 0
+    return verdict
 
 
 def cmd_check_db(_args):

@@ -217,10 +217,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 officer or order.responsible_department_id in managed
             )
             order.governance_can_manage = manager
-            order.governance_can_hold = bool(order.governance_stage_id) and (
-                officer
-                or order.responsible_user_id == user
-                or order.responsible_department_id in managed
+            # who may press Next may also say why he cannot go on
+            order.governance_can_hold = (
+                bool(order.governance_stage_id) and order in movable
             )
 
     @api.depends("stage_deadline", "governance_on_hold")
@@ -294,29 +293,31 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         if not self._governance_is_engine():
             for vals in vals_list:
                 self._governance_check_governed_write(vals, creating=True)
-        # a kanban column's quick create sends its stage as a default
+        return super().create(vals_list)
+
+    @api.model
+    def _governance_pop_requested_stages(self, vals_list):
+        """Take the stage out of each ``vals`` (or the kanban column's default, as
+        a quick create sends it): a stage enters through the engine only, never as
+        a value. Returns the requested stage ids, one per ``vals``."""
         column = self.env.context.get("default_governance_stage_id")
-        requested = [
-            vals.pop("governance_stage_id", False) or column for vals in vals_list
-        ]
-        # the stage enters through the engine below, never as a default value
-        records = (
-            super(
-                OrderGovernanceFlowMixin,
-                self.with_context(default_governance_stage_id=False),
-            )
-            .create(vals_list)
-            .with_env(self.env)
-        )
+        return [vals.pop("governance_stage_id", False) or column for vals in vals_list]
+
+    def _governance_enter_created(self, requested):
+        """New records enter the flow: the stage requested by an officer (e.g. a
+        kanban column's quick create), else the first stage. Called by the
+        concrete model once its whole ``create`` chain has run (mail's included:
+        the creator follows the record before the first activity is given)."""
         if self.env.su or self.env.user._is_governance_officer():
-            for record, stage_id in zip(records, requested, strict=True):
-                if stage_id:  # e.g. quick-created in a kanban column
+            for record, stage_id in zip(self, requested, strict=True):
+                if stage_id:
                     stage = self._governance_browse_arg(
                         "order.governance.stage", stage_id, _("stage")
                     )
                     record._governance_transition(stage, system=True)
-        records.filtered(lambda r: not r.governance_stage_id)._governance_enter()
-        return records
+        self.filtered(lambda r: not r.governance_stage_id)._governance_enter(
+            created=True
+        )
 
     def write(self, vals):
         if self._governance_is_engine():
@@ -578,13 +579,16 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         forced=False,
         as_of_install=False,
         passed_over=(),
+        created=False,
     ):
         """The one path of every move: checks, close the open stay, resolve the next
         responsible, open a new stay, update the orders, log a message.
 
         ``system`` moves (events, entry) skip the permission and path checks;
         ``as_of_install`` stays (orders already under way when the module was
-        installed) start with no SLA clock, activity or message.
+        installed) start with no SLA clock, activity or message; ``created``
+        records were inserted by this transaction (no other one sees them: nothing
+        to lock, no stay to close, no hold to end).
         """
         stage.ensure_one()
         if not system and self:
@@ -599,10 +603,10 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         if not orders:
             return
         stage = stage.with_env(orders.env)
-        if system:
-            orders._governance_lock()  # a user's move locked them above
-        else:
+        if not system:
             orders._governance_check_move_access()
+        elif not created:
+            orders._governance_lock()  # a user's move locked them above
         rework = orders.filtered(lambda o: o._governance_is_backward(stage))
         orders._governance_check_target(stage, rework, reason, system)
         jumps = self.browse()
@@ -618,13 +622,15 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                         stage=stage.name,
                     )
                 )
-        closing = orders._governance_open_stays()
+        Stay = self.env["order.governance.stage.log"].sudo()
+        closing = Stay if created else orders._governance_open_stays()
         forward = not rework and not stage.is_cancel
         if forced:
             orders._governance_check_force(reason)
         elif forward and not system:
             closing._check_exit_criteria()
-        orders.filtered("governance_on_hold")._governance_resume()
+        if not created:
+            orders.filtered("governance_on_hold")._governance_resume()
         now = fields.Datetime.now()
         closing._close(now)
         resolution = orders._governance_resolve_batch(stage)
@@ -633,9 +639,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         )
         if not as_of_install:
             orders._governance_log_message(stage, reason, passed_over)
-        orders._governance_write_current(stage, resolution, now, stays, as_of_install)
+        orders._governance_write_current(
+            stage, resolution, now, stays, as_of_install, created
+        )
         stays._on_entry(as_of_install)
-        orders._governance_refresh_lead_time()
+        if not created:  # a first stay's figures are written with the order's
+            orders._governance_refresh_lead_time()
         orders._governance_after_transition(stage)
         orders._governance_responsible_changed()
 
@@ -764,20 +773,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             raise UserError(_("A forced move needs a reason."))
 
     def _governance_check_hold_access(self):
-        """Holds: the responsible person, managers of the department, officers."""
-        user = self.env.user
-        if self.env.su or user._is_governance_officer():
-            return
-        managed = user.governance_managed_department_ids
-        denied = self.filtered(
-            lambda o: o.responsible_user_id != user
-            and o.responsible_department_id not in managed
-        )
+        """Holds: whoever may move the order (the responsible person, the staff
+        and managers of the responsible department, officers)."""
+        denied = self - self._governance_movable_by(self.env.user)
         if denied:
             raise AccessError(
                 _(
-                    "Only the responsible person, the department's managers and "
-                    "officers may hold or resume %s.",
+                    "Only the responsible person, the responsible department's staff "
+                    "and managers and officers may hold or resume %s.",
                     ", ".join(denied.mapped("display_name")),
                 )
             )
@@ -953,8 +956,11 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             body += Markup("<p>%s</p>") % _("Reason: %s", reason)
         self._track_set_log_message(body)
 
-    def _governance_write_current(self, stage, resolution, now, stays, as_of_install):
-        """Update the orders, one write per responsible person and deadline."""
+    def _governance_write_current(
+        self, stage, resolution, now, stays, as_of_install, created=False
+    ):
+        """Update the orders, one write per responsible person and deadline (with
+        the lead time figures of a first stay when ``created``)."""
         deadline_of = {stay.order_id.id: stay.deadline for stay in stays}
         groups = defaultdict(list)
         for order in self:
@@ -965,6 +971,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         working = not stage.is_final and not stage.is_cancel
         if as_of_install:
             engine = engine.with_context(tracking_disable=True)
+        first_entry = {}
+        if created:
+            first_entry = {
+                "governance_first_entry": now,
+                "governance_completed_at": now if stage.is_final else False,
+            }
         for (department_id, user_id, deadline), ids in groups.items():
             engine.browse(ids).write(
                 {
@@ -975,6 +987,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                     "stage_deadline": deadline,
                     # no SLA status where no work is left to watch
                     "sla_status": "on_track" if deadline and working else "none",
+                    **first_entry,
                 }
             )
 
@@ -1145,13 +1158,14 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             .with_env(self.env)
         )
 
-    def _governance_enter(self, as_of_install=False):
-        """Put records without a stage into the first stage of their flow.
-        Override to enter them elsewhere."""
+    def _governance_enter(self, as_of_install=False, created=False):
+        """Put records without a stage into the first stage of their flow
+        (``created``: records this transaction has just inserted). Override to
+        enter them elsewhere."""
         for company, records in self.grouped("company_id").items():
             waiting = records.filtered(lambda r: not r.governance_stage_id)
             first = self._governance_first_stage(company)
             if waiting and first:
                 waiting._governance_transition(
-                    first, system=True, as_of_install=as_of_install
+                    first, system=True, as_of_install=as_of_install, created=created
                 )

@@ -55,6 +55,9 @@ class OrderGovernanceHealthFinding(models.TransientModel):
             "name": _("Health Check"),
             "res_model": self._name,
             "view_mode": "list",
+            # complete: reloading a page opened from here runs this action again
+            # outside the web client's normalisation (breadcrumbs)
+            "views": [(False, "list")],
             "domain": [("id", "in", findings.ids)],
             "target": "current",
             "help": _(
@@ -72,6 +75,7 @@ class OrderGovernanceHealthFinding(models.TransientModel):
             "res_model": self.res_model,
             "res_id": self.res_id,
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "current",
         }
 

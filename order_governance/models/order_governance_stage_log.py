@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, RedirectWarning
 from odoo.tools import SQL
 
 from . import working_hours
@@ -371,7 +371,26 @@ class OrderGovernanceStageLog(models.Model):
                 + (" (%s)" % _("not done: %s", line.pending) if line.pending else "")
                 for line in unmet
             )
-            raise UserError(_("These exit criteria are not met yet:\n%s", lines))
+            # a way to the checks: the list where they are ticked, in a dialog
+            raise RedirectWarning(
+                _("These exit criteria are not met yet:\n%s", lines),
+                {
+                    "type": "ir.actions.act_window",
+                    "name": _("Exit Criteria"),
+                    "res_model": "order.governance.check.line",
+                    "views": [
+                        (
+                            self.env.ref(
+                                "order_governance.order_governance_check_line_view_list"
+                            ).id,
+                            "list",
+                        )
+                    ],
+                    "domain": [("log_id", "in", self.ids)],
+                    "target": "new",
+                },
+                _("Open the Exit Criteria"),
+            )
 
     def _close(self, now):
         """End the stays: time stamps, SLA outcome, their activities closed (the

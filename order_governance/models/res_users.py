@@ -37,6 +37,12 @@ class ResUsers(models.Model):
                 else Department
             )
 
+    def _governance_my_departments(self):
+        """*My Department*: the departments this user works in, and those he
+        manages with their sub-departments (what his record rules let him see)."""
+        self.ensure_one()
+        return self.governance_department_ids | self.governance_managed_department_ids
+
     @api.depends_context("governance_show_load")
     def _compute_display_name(self):
         """With ``governance_show_load`` in the context (the Reassign wizard), each

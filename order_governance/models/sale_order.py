@@ -11,6 +11,11 @@ STATE_EVENTS = {"sent": "quotation_sent", "sale": "confirmed", "cancel": "cancel
 
 # What the tracking passes to message_post (mail.thread._message_track).
 TRACKING_POST_ARGUMENTS = {"body", "author_id", "subtype_id", "tracking_value_ids"}
+# ``_action_cancel`` runs with this object in its context: Odoo's own flows (a
+# return, a kit's reconfirmation, the portal) cancel through it, and the write of
+# the state it makes is theirs, not a client's raw write. A client's context (JSON)
+# cannot hold it.
+_ODOO_CANCEL = object()
 # Handoff messages notified together (see SaleOrder._governance_post_handoffs):
 # measured on 200 moves, 1 message at a time costs 3 queries more per order, the
 # whole batch at once 1.7 times the time; 10 to 25 are within 1% of the best of both.
@@ -55,6 +60,15 @@ class SaleOrder(models.Model):
         help="Each executing department's documents for this order (transfers, "
         "manufacturing orders, invoices and payments) and their state.",
     )
+    governance_can_cancel = fields.Boolean(
+        compute="_compute_governance_can_cancel",
+        help="Whether you may cancel this order (Cancel button).",
+    )
+    governance_awaits_confirmation = fields.Boolean(
+        compute="_compute_governance_awaits_confirmation",
+        help="A quotation whose next stage is reached by its confirmation (Odoo's "
+        "Confirm), not by Next Stage.",
+    )
     governance_in_my_department = fields.Boolean(
         compute="_compute_governance_in_my_department",
         search="_search_governance_in_my_department",
@@ -91,6 +105,12 @@ class SaleOrder(models.Model):
     @api.depends("governance_stage_id", "state", "invoice_ids")
     def _compute_governance_execution_html(self):
         for order in self:
+            if not order.id:
+                # A form's onchange: the panel shows saved documents only, and the
+                # client keeps the one it read (nothing to send, nothing to query;
+                # NewId records cannot even be sorted by id).
+                order.governance_execution_html = False
+                continue
             sections = [s for s in order._governance_execution_sections() if s["rows"]]
             order.governance_execution_html = self.env["ir.qweb"]._render(
                 "order_governance.execution_panel", {"sections": sections}
@@ -288,10 +308,53 @@ class SaleOrder(models.Model):
         stages = self._governance_stages_of(self.company_id).filtered(works_on)
         return stages.responsible_department_id[:1]
 
+    @api.depends("state", "governance_stage_id", "company_id")
+    def _compute_governance_awaits_confirmation(self):
+        quotations = self.filtered(lambda o: o.state in ("draft", "sent") and o.id)
+        next_of = quotations.filtered(
+            "governance_stage_id"
+        )._governance_next_stage_map()
+        for order in self:
+            stage = next_of.get(order.id)
+            order.governance_awaits_confirmation = bool(
+                stage and order._governance_past_confirmation(stage)
+            )
+
+    def _governance_past_confirmation(self, stage):
+        """Whether ``stage`` is at or past the stage of the *confirmed* event of
+        this order's flow: only a confirmed order may be there."""
+        self.ensure_one()
+        confirmed = self._governance_event_stages(self.company_id).get("confirmed")
+        return bool(
+            confirmed
+            and not stage.is_cancel
+            and (stage.sequence, stage.id) >= (confirmed.sequence, confirmed.id)
+        )
+
+    def _governance_check_target(self, stage, rework, reason, system):
+        """A quotation reaches the confirmed stage by its confirmation: the
+        governance stage and Odoo's state never disagree."""
+        super()._governance_check_target(stage, rework, reason, system)
+        if system or self.env.su:
+            return
+        quotations = self.filtered(
+            lambda o: o.state in ("draft", "sent")
+            and o._governance_past_confirmation(stage)
+        )
+        if quotations:
+            raise UserError(
+                _(
+                    "%(orders)s is still a quotation: it enters %(stage)s when it is "
+                    "confirmed (Confirm).",
+                    orders=", ".join(quotations.mapped("display_name")),
+                    stage=stage.name,
+                )
+            )
+
     @api.depends_context("uid")
     @api.depends("responsible_department_id", "owner_department_id")
     def _compute_governance_in_my_department(self):
-        mine = self.env.user.governance_department_ids
+        mine = self.env.user._governance_my_departments()
         for order in self:
             order.governance_in_my_department = bool(
                 (order.responsible_department_id | order.owner_department_id) & mine
@@ -300,7 +363,7 @@ class SaleOrder(models.Model):
     def _search_governance_in_my_department(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(_("Unsupported search on 'In My Department'."))
-        ids = self.env.user.governance_department_ids.ids
+        ids = self.env.user._governance_my_departments().ids
         domain = [
             "|",
             ("responsible_department_id", "in", ids),
@@ -311,6 +374,19 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        requested = self._governance_pop_requested_stages(vals_list)
+        orders = (
+            super(SaleOrder, self.with_context(default_governance_stage_id=False))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+        # here, above mail.thread's create: the creator already follows the order
+        # when its first activity subscribes the responsible person
+        orders._governance_enter_created(requested)
+        return orders
+
     def write(self, vals):
         if "owner_department_id" in vals:
             self._governance_check_owner_change()
@@ -356,28 +432,53 @@ class SaleOrder(models.Model):
     # Sale events: what happens in Sales moves the order by itself
     # ------------------------------------------------------------------
     def action_cancel(self):
+        """The Cancel button (and Odoo's cancel dialog, which calls it)."""
         self._governance_check_cancel_access()
         return super().action_cancel()
 
     def _action_cancel(self):
-        self._governance_check_cancel_access()
-        return super()._action_cancel()
+        """Not guarded: other modules' flows call it (the entry points that users
+        reach are: the button, the mass cancel wizard, a raw write of the state)."""
+        return super(
+            SaleOrder, self.with_context(governance_odoo_cancel=_ODOO_CANCEL)
+        )._action_cancel()
+
+    def _governance_cancel_denied(self, user):
+        """The orders of ``self`` that ``user`` may not cancel. Cancelling a
+        confirmed order that a department owns is the decision of that
+        department's managers, of order management officers and of Sales
+        administrators (who keep what Odoo lets them do); quotations stay
+        cancellable as in Odoo."""
+        if (
+            self.env.su
+            or user._is_governance_officer()
+            or user.has_group("sales_team.group_sale_manager")
+        ):
+            return self.browse()
+        managed = user.governance_managed_department_ids
+        return self.filtered(
+            lambda o: o.state == "sale"
+            and o.owner_department_id
+            and o.owner_department_id not in managed
+        )
+
+    @api.depends_context("uid")
+    @api.depends("state", "owner_department_id")
+    def _compute_governance_can_cancel(self):
+        denied = self._governance_cancel_denied(self.env.user)
+        for order in self:
+            order.governance_can_cancel = order not in denied
 
     def _governance_check_cancel_access(self):
-        """Cancelling a confirmed order is the decision of its owning department's
-        managers and of officers; quotations stay cancellable as in Odoo."""
-        user = self.env.user
-        if self.env.su or user._is_governance_officer():
+        if self.env.context.get("governance_odoo_cancel") is _ODOO_CANCEL:
             return
-        managed = user.governance_managed_department_ids
-        denied = self.filtered(
-            lambda o: o.state == "sale" and o.owner_department_id not in managed
-        )
+        denied = self._governance_cancel_denied(self.env.user)
         if denied:
             raise AccessError(
                 _(
-                    "Only the managers of the owning department and order management "
-                    "officers may cancel the confirmed order %s.",
+                    "Only the managers of the owning department, order management "
+                    "officers and Sales administrators may cancel the confirmed order "
+                    "%s.",
                     ", ".join(denied.mapped("display_name")),
                 )
             )
@@ -390,7 +491,7 @@ class SaleOrder(models.Model):
             return "invoiced"
         return STATE_EVENTS.get(self.state)
 
-    def _governance_enter(self, as_of_install=False):
+    def _governance_enter(self, as_of_install=False, created=False):
         """Orders enter the stage their state calls for: the stage of the event
         their state raised (quotation sent, confirmed, fully invoiced, cancelled),
         else the first stage."""
@@ -399,7 +500,7 @@ class SaleOrder(models.Model):
         ).items():
             if event:
                 orders._governance_apply_event(event, as_of_install=as_of_install)
-        return super()._governance_enter(as_of_install=as_of_install)
+        return super()._governance_enter(as_of_install=as_of_install, created=created)
 
     @api.model
     def _governance_enter_existing(self, batch_size=1000):

@@ -9,3 +9,4 @@ from . import order_governance_matrix
 from . import order_governance_bottleneck
 from . import order_governance_bottleneck_line
 from . import order_governance_meeting
+from . import sale_mass_cancel_orders

@@ -2,6 +2,9 @@ from odoo import api, fields, models
 
 # writes after which a manufacturing order may have started, finished or stopped
 STATE_FIELDS = {"state", "qty_producing"}
+# the states in which a manufacturing order can raise an event (started, produced,
+# or cancelled: the last one open may complete the production)
+EVENT_STATES = ("progress", "to_close", "done", "cancel")
 
 
 class MrpProduction(models.Model):
@@ -49,11 +52,16 @@ class MrpProduction(models.Model):
         orders = self._governance_sale_orders()
         if orders:
             orders._governance_raise_execution_events()
+            # computed from the procurement chain, which may still be growing (a
+            # child MO created after this one): read again when next asked
+            orders.invalidate_recordset(["mrp_production_ids", "mrp_production_count"])
 
     def write(self, vals):
         res = super().write(vals)
         if STATE_FIELDS & set(vals):
-            self._governance_raise_events()
+            # not while MOs are created and confirmed (no event can hold then):
+            # the order's MOs would be read before the procurement made them all
+            self.filtered(lambda p: p.state in EVENT_STATES)._governance_raise_events()
         return res
 
     def button_mark_done(self):

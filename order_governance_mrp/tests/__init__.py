@@ -1,2 +1,3 @@
 from . import test_mrp_events
 from . import test_demo_walk
+from . import test_odoo_flows

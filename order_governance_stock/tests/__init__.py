@@ -1,2 +1,3 @@
 from . import test_stock_events
 from . import test_tour
+from . import test_odoo_flows
