@@ -1396,8 +1396,9 @@ def write_baseline(failed, flaky, seconds):
     import odoo.release
 
     header = [
-        f"# Odoo's own {' and '.join(COMPAT_SUITES)} tests that fail WITHOUT the "
-        "project's addons:",
+        f"# Odoo's own {', '.join(COMPAT_SUITES)} tests that fail WITHOUT the "
+        "project's addons",
+        "# (in a fresh database with the apps the addons depend on and demo data):",
         "# `make compat` runs them with the addons installed and fails on any other "
         "failure.",
         f"# Measured on Odoo {odoo.release.version} ({odoo_addons_paths()[0]}), "

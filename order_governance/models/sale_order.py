@@ -317,36 +317,40 @@ class SaleOrder(models.Model):
         for order in self:
             stage = next_of.get(order.id)
             order.governance_awaits_confirmation = bool(
-                stage and order._governance_past_confirmation(stage)
+                stage and order._governance_state_disagrees(stage)
             )
 
-    def _governance_past_confirmation(self, stage):
-        """Whether ``stage`` is at or past the stage of the *confirmed* event of
-        this order's flow: only a confirmed order may be there."""
+    def _governance_state_disagrees(self, stage):
+        """Whether this order's state is not yet the one the sale event of
+        ``stage`` stands for: a quotation in the stage of *Order confirmed*, a
+        draft in that of *Quotation sent*."""
         self.ensure_one()
-        confirmed = self._governance_event_stages(self.company_id).get("confirmed")
-        return bool(
-            confirmed
-            and not stage.is_cancel
-            and (stage.sequence, stage.id) >= (confirmed.sequence, confirmed.id)
-        )
+        required = {"confirmed": ("sale",), "quotation_sent": ("sent", "sale")}
+        states = required.get(stage.sale_event)
+        return bool(states) and self.state not in states
 
     def _governance_check_target(self, stage, rework, reason, system):
-        """A quotation reaches the confirmed stage by its confirmation: the
-        governance stage and Odoo's state never disagree."""
+        """A stage of a state event (quotation sent, order confirmed) is reached by
+        that event: the governance stage and Odoo's state never disagree."""
         super()._governance_check_target(stage, rework, reason, system)
         if system or self.env.su:
             return
-        quotations = self.filtered(
-            lambda o: o.state in ("draft", "sent")
-            and o._governance_past_confirmation(stage)
-        )
-        if quotations:
+        early = self.filtered(lambda o: o._governance_state_disagrees(stage))
+        if early and stage.sale_event == "confirmed":
             raise UserError(
                 _(
                     "%(orders)s is still a quotation: it enters %(stage)s when it is "
                     "confirmed (Confirm).",
-                    orders=", ".join(quotations.mapped("display_name")),
+                    orders=", ".join(early.mapped("display_name")),
+                    stage=stage.name,
+                )
+            )
+        if early:
+            raise UserError(
+                _(
+                    "%(orders)s enters %(stage)s when its quotation is sent (Send "
+                    "by Email).",
+                    orders=", ".join(early.mapped("display_name")),
                     stage=stage.name,
                 )
             )

@@ -32,3 +32,4 @@ from . import test_rule_impact
 from . import test_matrix
 from . import test_scale
 from . import test_odoo_flows
+from . import test_everyday_tours

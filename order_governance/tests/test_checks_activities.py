@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 
 from .common import OrderGovernanceCase
@@ -36,7 +36,7 @@ class TestExitCriteria(OrderGovernanceCase):
     def test_unmet_required_checks_block(self):
         """Leaving forward with unmet required checks names every one of them."""
         order = self.put_in(self.create_order(), self.stage_production)
-        with self.assertRaises(UserError) as caught:
+        with self.assertRaises(RedirectWarning) as caught:
             order.action_governance_next()
         message = str(caught.exception)
         self.assertIn("Drawing approved", message)

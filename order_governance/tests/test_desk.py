@@ -132,11 +132,11 @@ class TestHandoffEndings(OrderGovernanceCase):
             .with_user(self.prod_worker1)
             .with_context(default_order_ids=self.order.ids)
         )
-        wizard.stage_id = self.stage_confirmed
+        wizard.stage_id = self.stage_received
         wizard.reason = "Missing drawing"
         action = wizard.save().action_send_back()
         self.assertEqual(action["tag"], "display_notification")
-        self.assertEqual(self.order.governance_stage_id, self.stage_confirmed)
+        self.assertEqual(self.order.governance_stage_id, self.stage_received)
 
     def test_visible_order_just_closes_the_dialog(self):
         """A manager who still sees the order stays on it."""

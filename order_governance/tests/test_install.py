@@ -1,4 +1,4 @@
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -46,8 +46,8 @@ class TestInstall(TransactionCase):
         self.assertTrue(admin.has_group("order_governance.group_governance_admin"))
 
     def test_menus(self):
-        """Configuration (with the Health Check) and Reporting menus sit under
-        Sales."""
+        """Configuration and Reporting menus sit under Sales; the officers' tools
+        (Health Check, Responsibility Matrix) under Reporting, for officers."""
         config = self.env.ref("order_governance.order_governance_config_menu")
         self.assertEqual(config.parent_id, self.env.ref("sale.menu_sale_config"))
         self.assertEqual(
@@ -56,12 +56,36 @@ class TestInstall(TransactionCase):
                 self.env.ref("order_governance.order_governance_stage_action"),
                 self.env.ref("order_governance.order_governance_rule_action"),
                 self.env.ref("order_governance.order_governance_hold_reason_action"),
-                self.env.ref("order_governance.order_governance_health_check_action"),
-                self.env.ref("order_governance.order_governance_matrix_action"),
             },
         )
         report = self.env.ref("order_governance.order_governance_report_menu")
         self.assertEqual(report.parent_id, self.env.ref("sale.menu_sale_report"))
+        officer = self.env.ref("order_governance.group_governance_officer")
+        for xmlid in ("health_check", "matrix"):
+            menu = self.env.ref(f"order_governance.order_governance_{xmlid}_menu")
+            self.assertEqual(menu.parent_id, report)
+            self.assertEqual(menu.groups_id, officer)
+
+    def test_officer_reaches_his_tools_by_menu(self):
+        """An officer (not an administrator) sees Health Check and Responsibility
+        Matrix in his menus; a department manager does not."""
+        officer = new_test_user(
+            self.env,
+            login="og_menu_officer",
+            groups="base.group_user,order_governance.group_governance_officer",
+        )
+        manager = new_test_user(
+            self.env,
+            login="og_menu_manager",
+            groups="base.group_user,order_governance.group_governance_manager",
+        )
+        tools = {
+            self.env.ref("order_governance.order_governance_health_check_menu").id,
+            self.env.ref("order_governance.order_governance_matrix_menu").id,
+        }
+        Menu = self.env["ir.ui.menu"]
+        self.assertLessEqual(tools, set(Menu.with_user(officer)._visible_menu_ids()))
+        self.assertFalse(tools & set(Menu.with_user(manager)._visible_menu_ids()))
 
     def test_settings_field_saves(self):
         """The order management department is set from the Settings screen."""

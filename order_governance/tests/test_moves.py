@@ -17,14 +17,36 @@ class TestMoves(OrderGovernanceCase):
     def test_next_stage(self):
         """Next moves to the next stage by sequence and records the handoff."""
         order = self.create_order()
-        order.with_user(self.sales_user).action_governance_next()
-        self.assertEqual(order.governance_stage_id, self.stage_confirmed)
+        order.action_confirm()
         self.assertEqual(order.responsible_department_id, self.dep_omc)
         self.assertEqual(order.responsible_user_id, self.officer)
+        order.with_user(self.officer).action_governance_next()
+        self.assertEqual(order.governance_stage_id, self.stage_production)
+        self.assertEqual(order.responsible_department_id, self.dep_production)
+        self.assertEqual(order.responsible_user_id, self.prod_manager)
         log = self.open_logs(order)
-        self.assertEqual(log.moved_by_id, self.sales_user)
-        self.assertEqual(log.previous_stage_id, self.stage_received)
+        self.assertEqual(log.moved_by_id, self.officer)
+        self.assertEqual(log.previous_stage_id, self.stage_confirmed)
         self.assert_contiguous(order)
+
+    def test_quotation_reaches_confirmed_by_its_confirmation(self):
+        """Next, a kanban drop or RPC never put a quotation in the stage of the
+        confirmation: the stage and the order's state never disagree."""
+        order = self.create_order()
+        seller = order.with_user(self.sales_user)
+        self.assertTrue(seller.governance_awaits_confirmation)
+        with self.assertRaisesRegex(UserError, "still a quotation"):
+            seller.action_governance_next()
+        with self.assertRaisesRegex(UserError, "still a quotation"):
+            seller.write({"governance_stage_id": self.stage_confirmed.id})
+        with self.assertRaisesRegex(UserError, "still a quotation"):
+            order.with_user(self.officer).governance_move(
+                self.stage_confirmed, reason="skip", force=True
+            )
+        self.assertEqual(order.governance_stage_id, self.stage_received)
+        seller.action_confirm()
+        self.assertEqual(order.governance_stage_id, self.stage_confirmed)
+        self.assertFalse(seller.governance_awaits_confirmation)
 
     def test_handoff_out_of_sight_leaves_the_form(self):
         """An executor who hands over an order he can no longer see is sent to the
@@ -37,7 +59,8 @@ class TestMoves(OrderGovernanceCase):
             self.env.ref("order_governance.sale_order_action_order_desk").id,
         )
         staying = self.create_order()
-        self.assertIs(staying.with_user(self.sales_user).action_governance_next(), True)
+        staying.action_confirm()
+        self.assertIs(staying.with_user(self.officer).action_governance_next(), True)
 
     def test_handoff_message(self):
         """Each move posts a chatter message naming the stage, with tracking."""
@@ -115,14 +138,15 @@ class TestMoves(OrderGovernanceCase):
     def test_write_stage_runs_same_path(self):
         """Writing governance_stage_id (kanban drag and drop) is a checked move."""
         order = self.create_order()
-        order.with_user(self.sales_user).write(
-            {"governance_stage_id": self.stage_confirmed.id}
+        order.action_confirm()
+        order.with_user(self.officer).write(
+            {"governance_stage_id": self.stage_production.id}
         )
-        self.assertEqual(len(order.stage_log_ids), 2)
+        self.assertEqual(len(order.stage_log_ids), 3)
         self.assert_contiguous(order)
         with self.assertRaises(UserError):
-            order.write({"governance_stage_id": self.stage_received.id})
-        self.assertEqual(order.governance_stage_id, self.stage_confirmed)
+            order.write({"governance_stage_id": self.stage_confirmed.id})
+        self.assertEqual(order.governance_stage_id, self.stage_production)
 
     def test_cancel_stage_only_for_officers(self):
         """Only officers move an order into a cancel stage by hand."""

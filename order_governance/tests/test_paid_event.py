@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning
 from odoo.tests import new_test_user, tagged
 
 from .common import OrderGovernanceCase
@@ -108,7 +108,7 @@ class TestPaidEvent(OrderGovernanceCase):
             }
         )
         order, invoice = self.invoiced_order()
-        with self.assertRaisesRegex(UserError, f"Customer paid.*{invoice.name}"):
+        with self.assertRaisesRegex(RedirectWarning, f"Customer paid.*{invoice.name}"):
             order.with_user(self.officer).action_governance_next()
         self.pay(invoice)
         self.env.invalidate_all()

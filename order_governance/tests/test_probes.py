@@ -182,9 +182,12 @@ class TestCancelIsGoverned(OrderGovernanceCase):
         with self.assertRaises(AccessError):
             as_clerk.action_cancel()
         with self.assertRaises(AccessError):
-            as_clerk._action_cancel()
-        with self.assertRaises(AccessError):
             as_clerk.write({"state": "cancel"})
+        wizard = as_clerk.env["sale.mass.cancel.orders"].create(
+            {"sale_order_ids": [Command.set(order.ids)]}
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_mass_cancel()
         self.assertEqual(order.state, "sale")
 
     def test_owner_manager_and_officer_cancel(self):
@@ -309,14 +312,15 @@ class TestReviewProbes(OrderGovernanceCase):
         self.assertEqual(order.responsible_department_id, self.dep_sales)
         self.assertEqual(order.sla_status, "none")
         self.assertEqual(len(self.open_logs(order)), 1)
-        self.stage_confirmed.check_ids = [Command.create({"name": "Specs read"})]
-        order.with_user(self.sales_user).with_context(
+        order.action_confirm()
+        self.stage_production.check_ids = [Command.create({"name": "Specs read"})]
+        order.with_user(self.officer).with_context(
             default_done=True,
             default_date_out="2000-01-01 00:00:00",
             default_escalation_level=3,
         ).action_governance_next()
         stay = self.open_logs(order)
-        self.assertEqual(stay.stage_id, self.stage_confirmed)
+        self.assertEqual(stay.stage_id, self.stage_production)
         self.assertFalse(stay.escalation_level)
         self.assertFalse(order.governance_check_line_ids.done)
 

@@ -175,13 +175,21 @@ class TestHold(SlaCase):
         self.assertFalse(log.sla_breached)
 
     def test_hold_rights(self):
-        """Executors other than the responsible person may not hold an order."""
+        """Whoever may press Next may hold (the responsible department's staff
+        too); executors of other departments may not."""
         reason = self.env.ref("order_governance.hold_reason_customer")
         order = self.enter_production(at(MONDAY, 8))
         self.assertEqual(order.responsible_user_id, self.prod_manager)
+        self.assertFalse(order.with_user(self.log_worker).governance_can_hold)
         with self.assertRaises(AccessError):
-            order.with_user(self.prod_worker1).governance_hold(reason)
+            order.with_user(self.log_worker).governance_hold(reason)
         self.assertFalse(order.governance_on_hold)
+        worker = order.with_user(self.prod_worker1)
+        self.assertTrue(worker.governance_can_move)
+        self.assertTrue(worker.governance_can_hold)
+        worker.governance_hold(reason)
+        self.assertTrue(order.governance_on_hold)
+        order.with_user(self.officer).governance_resume()
         order.with_user(self.officer).governance_hold(reason)
         with self.assertRaises(UserError):
             order.governance_hold(reason)

@@ -68,6 +68,7 @@ class TestDeskTours(HttpCase, OrderGovernanceCase):
         """An executor's Send Back that takes the order out of his sight ends on the
         desk with a notice, not in an Access Error."""
         order = self.order_for("Tour Sent Back Customer", self.stage_production)
+        order.action_confirm()  # a confirmed order may go back to Confirmed
         self.assertEqual(order.responsible_user_id, self.prod_worker1)
         self.start_tour(
             f"/odoo/action-sale.action_orders/{order.id}",
@@ -96,14 +97,15 @@ class TestDeskTours(HttpCase, OrderGovernanceCase):
 
     def test_manager_filters_his_breached_orders(self):
         """My Department and Breached combine with AND; the desk opens on My
-        Department for a manager."""
+        Department for a manager, with the sub-departments he manages."""
         self.order_for(
             "Tour Mine Late", self.stage_production, self.dep_operations, late=True
         )
         self.order_for("Tour Mine Calm", self.stage_production, self.dep_operations)
-        # Production is under Operations: its manager sees this order, but it is
-        # not his own department's
-        self.order_for("Tour Other Late", self.stage_production, late=True)
+        # Production is under Operations: its orders are his department's too
+        self.order_for("Tour Sub Calm", self.stage_production)
+        # Logistics is not his
+        self.order_for("Tour Other Late", self.stage_shipping, late=True)
         self.start_tour(
             "/odoo/order-desk",
             "order_governance_desk_filter_tour",

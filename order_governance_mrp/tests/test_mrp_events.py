@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning
 from odoo.tests import tagged
 
 from .common import ProductionGovernanceCase
@@ -96,7 +96,7 @@ class TestProductionEvents(ProductionGovernanceCase):
         order = self.made_to_order()
         self.put_in(order, self.stage_production)
         production = order.mrp_production_ids
-        with self.assertRaisesRegex(UserError, production.name):
+        with self.assertRaisesRegex(RedirectWarning, production.name):
             order.with_user(self.officer).action_governance_next()
         self.produce(production)
         self.env.invalidate_all()

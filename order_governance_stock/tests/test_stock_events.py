@@ -1,7 +1,7 @@
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning
 from odoo.tests import Form, tagged
 
 from .common import StockGovernanceCase
@@ -212,7 +212,9 @@ class TestDeliveryChecks(StockGovernanceCase):
         self.assertTrue(line.automatic)
         self.assertFalse(line.is_met)
         picking = order.picking_ids
-        with self.assertRaisesRegex(UserError, f"Everything delivered.*{picking.name}"):
+        with self.assertRaisesRegex(
+            RedirectWarning, f"Everything delivered.*{picking.name}"
+        ):
             order.with_user(self.officer).action_governance_next()
         self.assertEqual(order.governance_stage_id, self.stage_shipping)
         self.validate(picking)

@@ -82,8 +82,8 @@ registry.category("web_tour.tours").add("order_governance_desk_filter_tour", {
             trigger: ".o_searchview .o_facet_value:contains(My Department)",
         },
         {
-            content: "His department's orders are there, the others' not",
-            trigger: ".o_kanban_view:has(.o_kanban_record:contains(Tour Mine Late)):has(.o_kanban_record:contains(Tour Mine Calm)):not(:has(.o_kanban_record:contains(Tour Other Late)))",
+            content: "His department's and sub-department's orders are there, the others' not",
+            trigger: ".o_kanban_view:has(.o_kanban_record:contains(Tour Mine Late)):has(.o_kanban_record:contains(Tour Mine Calm)):has(.o_kanban_record:contains(Tour Sub Calm)):not(:has(.o_kanban_record:contains(Tour Other Late)))",
         },
         {
             content: "Open the filters",
@@ -97,7 +97,7 @@ registry.category("web_tour.tours").add("order_governance_desk_filter_tour", {
         },
         {
             content: "Only his breached order is left",
-            trigger: ".o_kanban_view:has(.o_kanban_record:contains(Tour Mine Late)):not(:has(.o_kanban_record:contains(Tour Mine Calm))):not(:has(.o_kanban_record:contains(Tour Other Late)))",
+            trigger: ".o_kanban_view:has(.o_kanban_record:contains(Tour Mine Late)):not(:has(.o_kanban_record:contains(Tour Mine Calm))):not(:has(.o_kanban_record:contains(Tour Sub Calm))):not(:has(.o_kanban_record:contains(Tour Other Late)))",
         },
     ],
 });

@@ -49,7 +49,7 @@ registry.category("web_tour.tours").add("order_governance_health_tour", {
         },
         {
             content: "Open the Health Check again from the menu",
-            trigger: ".o_main_navbar .o_menu_sections button:contains(Configuration), .o_main_navbar .o_menu_sections .dropdown-toggle:contains(Configuration)",
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Reporting), .o_main_navbar .o_menu_sections .dropdown-toggle:contains(Reporting)",
             run: "click",
         },
         {
