@@ -61,10 +61,12 @@ class SaleOrder(models.Model):
         "manufacturing orders, invoices and payments) and their state.",
     )
     governance_can_cancel = fields.Boolean(
+        string="May Cancel",
         compute="_compute_governance_can_cancel",
         help="Whether you may cancel this order (Cancel button).",
     )
     governance_awaits_confirmation = fields.Boolean(
+        string="Awaits Confirmation",
         compute="_compute_governance_awaits_confirmation",
         help="A quotation whose next stage is reached by its confirmation (Odoo's "
         "Confirm), not by Next Stage.",

@@ -63,3 +63,47 @@ class TestManufacturingStaysOdoo(ProductionGovernanceCase):
             form.qty_producing = 1
         self.assertIn(production.state, ("progress", "to_close"))
         self.assertEqual(order.governance_stage_id, self.stage_production)
+
+    def add_documents(self, order, transfers, productions):
+        """Documents of the order's executing departments, made directly."""
+        picking_type = self.warehouse.out_type_id
+        self.env["stock.picking"].create(
+            [
+                {
+                    "picking_type_id": picking_type.id,
+                    "sale_id": order.id,
+                    "partner_id": order.partner_id.id,
+                }
+                for _i in range(transfers)
+            ]
+        )
+        self.env["mrp.production"].create(
+            [
+                {
+                    "product_id": self.cabinet.id,
+                    "procurement_group_id": order.procurement_group_id.id,
+                    "company_id": self.company.id,
+                }
+                for _i in range(productions)
+            ]
+        )
+
+    def test_execution_panel_queries_do_not_grow_with_documents(self):
+        """The Execution panel reads an order's documents in batches: 20
+        transfers and 5 manufacturing orders cost no more queries than 2 and 1
+        (and nothing in an onchange: see the stock bridge)."""
+        small, large = self.made_to_order(), self.made_to_order()
+        self.add_documents(small, 2, 1)
+        self.add_documents(large, 20, 5)
+        self.assertEqual(len(large.picking_ids), 21)
+        self.assertEqual(len(large.mrp_production_ids), 6)
+        self.env.flush_all()
+        queries = {}
+        # the first read compiles the panel's template: not the panel's cost
+        small.with_user(self.sales_user).web_read({"governance_execution_html": {}})
+        for name, order in (("small", small), ("large", large)):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            order.with_user(self.sales_user).web_read({"governance_execution_html": {}})
+            queries[name] = self.cr.sql_log_count - before
+        self.assertLessEqual(queries["large"], queries["small"] + 2, queries)
