@@ -36,3 +36,33 @@ class TestEverydayTours(HttpCase, OrderGovernanceCase):
         self.assertEqual(order.governance_stage_id, self.stage_confirmed)
         self.assertEqual(order.order_line.product_uom_qty, 3)
         self.assertEqual(order.user_id, self.sales_user)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoDesk(HttpCase):
+    """The demo database as its people find it."""
+
+    def test_head_of_logistics_finds_the_shipping_desk_orders(self):
+        """My Department shows the head of Logistics the orders of the Shipping
+        Desk, the sub-department he manages (not "Nothing waiting here")."""
+        manager = self.env.ref(
+            "order_governance.user_logistics_manager", raise_if_not_found=False
+        )
+        if not manager:
+            self.skipTest("demo data not installed")
+        shipping_desk = self.env.ref("order_governance.dep_shipping_desk")
+        self.assertTrue(
+            self.env["sale.order"]
+            .with_user(manager)
+            .search_count(
+                [
+                    ("governance_in_my_department", "=", True),
+                    ("responsible_department_id", "=", shipping_desk.id),
+                ]
+            )
+        )
+        self.start_tour(
+            "/odoo/order-desk",
+            "order_governance_demo_manager_desk_tour",
+            login=manager.login,
+        )

@@ -61,3 +61,18 @@ registry.category("web_tour.tours").add("order_governance_salesperson_quotation_
         },
     ],
 });
+
+// The demo's head of Logistics lands on My Department and finds the orders of the
+// Shipping Desk he manages (a sub-department of his).
+registry.category("web_tour.tours").add("order_governance_demo_manager_desk_tour", {
+    steps: () => [
+        {
+            content: "My Department is on",
+            trigger: ".o_searchview .o_facet_value:contains(My Department)",
+        },
+        {
+            content: "The Shipping Desk's orders are there",
+            trigger: ".o_kanban_record .o_governance_card:contains(Shipping Desk)",
+        },
+    ],
+});
