@@ -17,6 +17,11 @@
     "demo": [
         "demo/order_governance_mrp_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "order_governance_mrp/static/tests/tours/*.js",
+        ],
+    },
     "auto_install": True,
     "installable": True,
 }
