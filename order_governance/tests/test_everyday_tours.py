@@ -66,3 +66,36 @@ class TestDemoDesk(HttpCase):
             "order_governance_demo_manager_desk_tour",
             login=manager.login,
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReloadFromHealthCheck(HttpCase):
+    """A page opened from the Health Check's Fix survives a reload."""
+
+    def test_breadcrumbs_of_a_page_opened_from_the_health_check(self):
+        """Reloading /odoo/governance-health/<finding>/<model>/<id> rebuilds its
+        breadcrumbs by running the Health Check again: no "Oops!"."""
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("order_governance.group_governance_officer"))
+        rule = self.env["order.governance.rule"].search([], limit=1) or self.env[
+            "order.governance.rule"
+        ].create(
+            {
+                "name": "Reload probe",
+                "responsible_department_id": self.env["hr.department"]
+                .search([], limit=1)
+                .id,
+            }
+        )
+        self.authenticate("admin", "admin")
+        crumbs = self.make_jsonrpc_request(
+            "/web/action/load_breadcrumbs",
+            {
+                "actions": [
+                    {"action": "governance-health"},
+                    {"model": "order.governance.rule", "resId": rule.id},
+                ]
+            },
+        )
+        self.assertEqual(crumbs[0]["display_name"], "Health Check")
+        self.assertEqual(crumbs[1]["display_name"], rule.display_name)
