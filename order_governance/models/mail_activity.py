@@ -44,9 +44,12 @@ class MailActivity(models.Model):
         """Close stage activities in one batch, without a message of their own: the
         handoff's tracking message already says who moved the order where. Odoo's
         action_feedback would post one more message per activity (and cost queries
-        per order)."""
+        per order). Archived (done), not deleted: a deletion empties the whole ORM
+        cache in the middle of the action that moved the order (a confirmation
+        creating its transfers), which Odoo's own flows do not expect."""
         if not self:
             return
-        keep = self.filtered("activity_type_id.keep_done")
-        keep.sudo().write({"active": False})  # date_done is computed on archiving
-        (self - keep).sudo().unlink()
+        due = self.filtered(lambda a: a.date_deadline <= fields.Date.today())
+        self.sudo().write({"active": False})  # date_done is computed on archiving
+        # the assignees' activity counters, as an unlink would update them
+        due.user_id._bus_send("mail.activity/updated", {"activity_deleted": True})

@@ -394,8 +394,7 @@ class OrderGovernanceStageLog(models.Model):
 
     def _close(self, now):
         """End the stays: time stamps, SLA outcome, their activities closed (the
-        responsible person's marked done, the consulted and escalation ones
-        removed: they no longer apply)."""
+        responsible person's, the consulted and escalation ones: done, archived)."""
         if not self:
             return
         breached = self.filtered(lambda s: s.deadline and now > s.deadline)
@@ -404,13 +403,12 @@ class OrderGovernanceStageLog(models.Model):
         # before the new open rows are inserted (one open row per order)
         self.flush_recordset(["date_out"])
         main = self.activity_id.exists()
-        main._governance_done()
         others = (
             self.env["mail.activity"]
             .sudo()
             .search([("governance_log_id", "in", self.ids), ("id", "not in", main.ids)])
         )
-        others.unlink()
+        (main | others)._governance_done()
 
     def _on_entry(self, as_of_install=False):
         """Exit criteria to meet, the activity of the responsible person, the

@@ -125,7 +125,10 @@ class TestActivitiesAndFollowers(OrderGovernanceCase):
         self.assertIn("Build it well", str(activity.note))
         self.flush_tracking()  # the entry's own transaction
         order.with_user(self.prod_manager).action_governance_next()
-        self.assertFalse(activity.exists())
+        self.assertFalse(activity.active)  # done: archived, out of his to-do list
+        self.assertFalse(
+            order.activity_ids.filtered(lambda a: a.user_id == self.prod_manager)
+        )
         self.flush_tracking()
         notes = order.message_ids.mapped("body")
         self.assertTrue(
