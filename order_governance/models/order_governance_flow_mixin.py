@@ -654,6 +654,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         if not self:
             return
         self.env["order.governance.stage.log"].flush_model()
+        # values still pending (a first stay's, written with the new order) go
+        # first: flushed after the UPDATE below, they would overwrite it
+        self.flush_recordset(LEAD_TIME_FIELDS)
         refresh_lead_times(self.env.cr, self.ids)
         self.invalidate_recordset(LEAD_TIME_FIELDS)
 

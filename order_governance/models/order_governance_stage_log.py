@@ -620,6 +620,7 @@ class OrderGovernanceStageLog(models.Model):
             "duplicate_activity": """
                 SELECT res_id FROM mail_activity
                  WHERE res_model = 'sale.order' AND governance_log_id IS NOT NULL
+                   AND active
                  GROUP BY res_id, user_id HAVING COUNT(*) > 1
             """,
         }

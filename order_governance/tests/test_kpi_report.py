@@ -344,6 +344,7 @@ class TestLeadTimeAndBacklog(SlaCase):
         with freeze_time(at(MONDAY, 16)):
             order.governance_move(self.stage_done)
         self.env.flush_all()
+        self.env.invalidate_all()  # the report is read again, as by a new request
         done = LeadTime.search(scope)
         self.assertEqual(done.completed_at, at(MONDAY, 16))
         self.assertAlmostEqual(done.lead_time_hours, 5.0 + 1.0 + 1.0)
