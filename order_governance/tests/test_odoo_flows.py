@@ -180,3 +180,58 @@ class TestFormsInOnchange(OrderGovernanceCase):
         with Form(self.env["order.governance.meeting"].with_user(self.officer)) as form:
             form.department_ids.add(self.dep_production)
         self.assertTrue(form.record.department_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestCreateCost(OrderGovernanceCase):
+    """A new order enters the flow on the short path: nothing to lock (no other
+    transaction sees it yet), no open stay to close, no hold, its first figures
+    written with it."""
+
+    def queries_of(self, action):
+        queries = []
+        cursor = self.env.cr
+        execute = cursor.execute
+
+        def spy(query, params=None, log_exceptions=True):
+            queries.append(str(getattr(query, "code", query)))
+            return execute(query, params, log_exceptions)
+
+        cursor.execute = spy
+        try:
+            action()
+            self.env.flush_all()
+        finally:
+            del cursor.execute
+        return queries
+
+    def test_entry_of_new_orders_locks_and_searches_nothing(self):
+        vals = {"partner_id": self.partner.id, "company_id": self.company.id}
+        queries = self.queries_of(
+            lambda: self.env["sale.order"].create([dict(vals) for _i in range(5)])
+        )
+        self.assertFalse([q for q in queries if "FOR NO KEY UPDATE" in q])
+        self.assertFalse(
+            [q for q in queries if "UPDATE sale_order so" in q],
+            "no separate lead time UPDATE for a first stay",
+        )
+        self.assertFalse(
+            [
+                q
+                for q in queries
+                if q.lstrip().startswith("SELECT") and "order_governance_hold" in q
+            ]
+        )
+
+    def test_entry_cost_does_not_grow_with_the_orders_created_together(self):
+        """The governance's share of a create() is per call, not per order."""
+        vals = {"partner_id": self.partner.id, "company_id": self.company.id}
+        self.env["sale.order"].create(dict(vals))  # warm the caches
+        one = len(self.queries_of(lambda: self.env["sale.order"].create(dict(vals))))
+        five = len(
+            self.queries_of(
+                lambda: self.env["sale.order"].create([dict(vals) for _i in range(5)])
+            )
+        )
+        # Odoo's own create costs a few queries per order (its name's sequence...)
+        self.assertLessEqual(five - one, 4 * 4, (one, five))
