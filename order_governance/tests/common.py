@@ -171,6 +171,19 @@ class OrderGovernanceCase(TransactionCase):
         )
 
     @classmethod
+    def keep_quotations_with_salesperson(cls):
+        """The demo's rule: the Received stage goes to the order's salesperson."""
+        return cls.env["order.governance.rule"].create(
+            {
+                "name": "Quotations stay with their salesperson",
+                "company_id": cls.company.id,
+                "stage_ids": [Command.set(cls.stage_received.ids)],
+                "responsible_department_id": cls.dep_sales.id,
+                "assignment": "salesperson",
+            }
+        )
+
+    @classmethod
     def create_order(cls, user=None, **values):
         vals = {
             "partner_id": cls.partner.id,

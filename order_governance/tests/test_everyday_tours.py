@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .common import OrderGovernanceCase
@@ -11,15 +10,7 @@ class TestEverydayTours(HttpCase, OrderGovernanceCase):
     def test_salesperson_creates_confirms_and_edits_his_quotation(self):
         """New, customer, product, Save, Confirm, change a quantity, Save: no error
         dialog, with the rule that keeps quotations with their salesperson."""
-        self.env["order.governance.rule"].create(
-            {
-                "name": "Quotations stay with their salesperson",
-                "company_id": self.company.id,
-                "stage_ids": [Command.set(self.stage_received.ids)],
-                "responsible_department_id": self.dep_sales.id,
-                "assignment": "salesperson",
-            }
-        )
+        self.keep_quotations_with_salesperson()
         self.env["res.partner"].create({"name": "Everyday Customer"})
         self.env["product.product"].create(
             {"name": "Everyday Widget", "list_price": 10.0, "sale_ok": True}

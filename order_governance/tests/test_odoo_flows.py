@@ -20,21 +20,10 @@ class TestOdooFlowsStayOdoo(OrderGovernanceCase):
             company_ids=[Command.set(cls.company.ids)],
         )
 
-    def salesperson_rule(self):
-        return self.env["order.governance.rule"].create(
-            {
-                "name": "Quotations stay with their salesperson",
-                "company_id": self.company.id,
-                "stage_ids": [Command.set(self.stage_received.ids)],
-                "responsible_department_id": self.dep_sales.id,
-                "assignment": "salesperson",
-            }
-        )
-
     def test_salesperson_creates_his_quotation_with_the_salesperson_rule(self):
         """The creator follows his quotation before its first activity subscribes
         him: no duplicate follower (the form as the salesperson himself)."""
-        self.salesperson_rule()
+        self.keep_quotations_with_salesperson()
         with Form(self.env["sale.order"].with_user(self.sales_user)) as form:
             form.partner_id = self.partner
             with form.order_line.new() as line:
@@ -52,7 +41,7 @@ class TestOdooFlowsStayOdoo(OrderGovernanceCase):
 
     def test_rpc_create_of_his_own_quotation(self):
         """``create`` as Odoo's RPC makes it, with himself as salesperson."""
-        self.salesperson_rule()
+        self.keep_quotations_with_salesperson()
         order = (
             self.env["sale.order"]
             .with_user(self.sales_user)
