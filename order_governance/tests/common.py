@@ -64,13 +64,7 @@ class OrderGovernanceCase(TransactionCase):
         cls.prod_worker1 = cls._person("prod_one", GROUP_USER, cls.dep_production)
         cls.prod_worker2 = cls._person("prod_two", GROUP_USER, cls.dep_production)
         cls.log_worker = cls._person("log_one", GROUP_USER, cls.dep_logistics)
-        cls.salesman = new_test_user(
-            cls.env,
-            login="og_plain_salesman",
-            groups=GROUP_SALESMAN,
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.salesman = cls.company_user("og_plain_salesman", GROUP_SALESMAN)
 
         Stage = cls.env["order.governance.stage"]
         common = {
@@ -136,14 +130,19 @@ class OrderGovernanceCase(TransactionCase):
         )
 
     @classmethod
-    def _person(cls, login, group, department, manages=False):
-        user = new_test_user(
+    def company_user(cls, login, groups):
+        """A user of the test company only, with ``groups`` (comma-separated)."""
+        return new_test_user(
             cls.env,
-            login=f"og_{login}",
-            groups=f"base.group_user,{group}",
+            login=login,
+            groups=groups,
             company_id=cls.company.id,
             company_ids=[Command.set(cls.company.ids)],
         )
+
+    @classmethod
+    def _person(cls, login, group, department, manages=False):
+        user = cls.company_user(f"og_{login}", f"base.group_user,{group}")
         employee = cls.env["hr.employee"].create(
             {
                 "name": user.name,

@@ -1,7 +1,7 @@
 from lxml import etree
 
 from odoo import Command
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import GROUP_ADMIN, OrderGovernanceCase
 
@@ -284,13 +284,10 @@ class TestConfigViews(OrderGovernanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.admin = new_test_user(
-            cls.env,
-            login="og_config_admin",
-            groups=f"base.group_user,base.group_system,{GROUP_ADMIN},"
+        cls.admin = cls.company_user(
+            "og_config_admin",
+            f"base.group_user,base.group_system,{GROUP_ADMIN},"
             "sales_team.group_sale_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
         )
 
     def arch(self, model, xmlid):
@@ -388,12 +385,9 @@ class TestConfigViews(OrderGovernanceCase):
 
     def test_settings_links_for_admins_only(self):
         """Who may not configure governance sees no links to its configuration."""
-        settings_user = new_test_user(
-            self.env,
-            login="og_settings_only",
-            groups="base.group_user,base.group_system,sales_team.group_sale_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
+        settings_user = self.company_user(
+            "og_settings_only",
+            "base.group_user,base.group_system,sales_team.group_sale_manager",
         )
         view = self.env.ref("base.res_config_settings_view_form")
         arch = etree.fromstring(

@@ -4,9 +4,9 @@ from urllib.parse import urlparse
 
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import OrderGovernanceCase
@@ -167,12 +167,8 @@ class TestLeaks(OrderGovernanceCase):
         """Users who read orders without the sales groups load every order view."""
         order = self.in_production()
         users = {
-            group: new_test_user(
-                self.env,
-                login=f"og_{group.split('.')[1]}",
-                groups=f"base.group_user,{group}",
-                company_id=self.company.id,
-                company_ids=[Command.set(self.company.ids)],
+            group: self.company_user(
+                f"og_{group.split('.')[1]}", f"base.group_user,{group}"
             )
             for group in (
                 "account.group_account_invoice",

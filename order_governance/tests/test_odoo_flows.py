@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import OrderGovernanceCase
 
@@ -12,12 +12,8 @@ class TestOdooFlowsStayOdoo(OrderGovernanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sale_admin = new_test_user(
-            cls.env,
-            login="og_sale_admin",
-            groups="base.group_user,sales_team.group_sale_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.sale_admin = cls.company_user(
+            "og_sale_admin", "base.group_user,sales_team.group_sale_manager"
         )
 
     def test_salesperson_creates_his_quotation_with_the_salesperson_rule(self):
@@ -137,12 +133,8 @@ class TestFormsInOnchange(OrderGovernanceCase):
             form.note = "<p>Deliver to the back door</p>"
 
     def test_configuration_forms(self):
-        admin = new_test_user(
-            self.env,
-            login="og_form_admin",
-            groups="base.group_user,order_governance.group_governance_admin",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
+        admin = self.company_user(
+            "og_form_admin", "base.group_user,order_governance.group_governance_admin"
         )
         env = self.env(user=admin)
         with Form(env["order.governance.stage"]) as form:

@@ -1,6 +1,5 @@
-from odoo import Command
 from odoo.exceptions import RedirectWarning
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import OrderGovernanceCase
 
@@ -27,12 +26,8 @@ class TestPaidEvent(OrderGovernanceCase):
         )
         cls.stage_done.sale_event = "paid"
         cls.product.invoice_policy = "order"
-        cls.accountant = new_test_user(
-            cls.env,
-            login="og_accountant",
-            groups="base.group_user,account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.accountant = cls.company_user(
+            "og_accountant", "base.group_user,account.group_account_invoice"
         )
 
     def invoiced_order(self):

@@ -1,5 +1,4 @@
 from odoo import Command
-from odoo.tests import new_test_user
 
 from odoo.addons.order_governance_stock.tests.common import StockGovernanceCase
 
@@ -40,13 +39,7 @@ class ProductionGovernanceCase(StockGovernanceCase):
                     ],
                 }
             )
-        cls.maker = new_test_user(
-            cls.env,
-            login="og_maker",
-            groups="base.group_user,mrp.group_mrp_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.maker = cls.company_user("og_maker", "base.group_user,mrp.group_mrp_user")
 
     def made_to_order(self, *products):
         order = self.confirmed_order(

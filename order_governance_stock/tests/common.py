@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form
 
 from odoo.addons.order_governance.tests.common import OrderGovernanceCase
 
@@ -30,12 +30,8 @@ class StockGovernanceCase(OrderGovernanceCase):
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )
-        cls.storekeeper = new_test_user(
-            cls.env,
-            login="og_storekeeper",
-            groups="base.group_user,stock.group_stock_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
+        cls.storekeeper = cls.company_user(
+            "og_storekeeper", "base.group_user,stock.group_stock_user"
         )
         cls.goods = cls.env["product.product"].create(
             {"name": "Governed Crate", "type": "consu", "list_price": 30.0}

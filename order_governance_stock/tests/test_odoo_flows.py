@@ -1,5 +1,4 @@
-from odoo import Command
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import StockGovernanceCase
 
@@ -11,13 +10,10 @@ class TestInventoryStaysOdoo(StockGovernanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stock_seller = new_test_user(
-            cls.env,
-            login="og_stock_seller",
-            groups="base.group_user,sales_team.group_sale_salesman_all_leads,"
+        cls.stock_seller = cls.company_user(
+            "og_stock_seller",
+            "base.group_user,sales_team.group_sale_salesman_all_leads,"
             "stock.group_stock_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
         )
 
     def order_with_two_transfers(self):
