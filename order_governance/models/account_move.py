@@ -11,8 +11,9 @@ class AccountMove(models.Model):
             return posted
         orders.filtered(
             lambda o: o.invoice_status == "invoiced"
-        )._governance_apply_event("invoiced")
-        orders._governance_raise_execution_events()  # an invoice paid when posted
+        )._governance_apply_event("invoiced", documents=posted)
+        # an invoice paid when posted
+        orders._governance_raise_execution_events(documents=posted)
         return posted
 
     def _governance_sale_orders(self):

@@ -21,5 +21,5 @@ class AccountMoveLine(models.Model):
                 todo.extend(item)
         orders = lines.move_id._governance_sale_orders()
         if orders:
-            orders._governance_raise_execution_events()
+            orders._governance_raise_execution_events(documents=lines.move_id)
         return res

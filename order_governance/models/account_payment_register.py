@@ -12,5 +12,5 @@ class AccountPaymentRegister(models.TransientModel):
         )._create_payments()
         orders = self.line_ids.move_id._governance_sale_orders()
         if orders:
-            orders._governance_raise_execution_events()
+            orders._governance_raise_execution_events(documents=self.line_ids.move_id)
         return payments

@@ -1,5 +1,19 @@
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
+
+from .field_changes import changed_fields
+
+# The fields the module takes authority from: who manages a department (and so
+# moves, cancels and sees its orders), what it belongs to, who stands in.
+AUTHORITY_FIELDS = (
+    "manager_id",
+    "parent_id",
+    "company_id",
+    "governance_deputy_id",
+    "member_ids",
+    "active",
+)
 
 
 class HrDepartment(models.Model):
@@ -23,10 +37,54 @@ class HrDepartment(models.Model):
         return departments
 
     def write(self, vals):
+        self._governance_check_authority_change(vals)
         res = super().write(vals)
         if {"manager_id", "parent_id", "active", "company_id"} & set(vals):
             self.env["res.users"]._governance_clear_access_cache()
         return res
+
+    def _governance_check_authority_change(self, vals):
+        """Odoo's ``hr`` lets every employee write departments; the module takes
+        authority from their managers and tree, so these fields are HR's (or the
+        governance administrators') to change, whatever the environment: nobody
+        makes himself manager of the department whose orders he wants."""
+        changed = changed_fields(self, vals, AUTHORITY_FIELDS)
+        if changed and not self.env.user._governance_is_hr_authority():
+            raise AccessError(
+                _(
+                    "Only HR officers and order governance administrators may change "
+                    "a department's %(fields)s: they decide who manages which orders.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env)
+                        for fname in changed
+                    ),
+                )
+            )
+
+    @api.constrains("governance_deputy_id", "manager_id", "company_id")
+    def _check_governance_deputy(self):
+        for department in self.sudo():
+            deputy = department.governance_deputy_id
+            if not deputy:
+                continue
+            if deputy == department.manager_id:
+                raise ValidationError(
+                    _(
+                        "%(employee)s manages %(department)s: a manager cannot be "
+                        "his own deputy.",
+                        employee=deputy.name,
+                        department=department.display_name,
+                    )
+                )
+            if department.company_id and deputy.company_id != department.company_id:
+                raise ValidationError(
+                    _(
+                        "The deputy of %(department)s must be an employee of "
+                        "%(company)s.",
+                        department=department.display_name,
+                        company=department.company_id.name,
+                    )
+                )
 
     def _governance_manager_user(self, notes=None, absent=None):
         """The department manager's user; while he is absent, the department's

@@ -116,10 +116,35 @@ class OrderGovernanceCheck(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._clean_domain(vals) for vals in vals_list])
+        checks = super().create([self._clean_domain(vals) for vals in vals_list])
+        checks._governance_attach_to_open_stays()
+        return checks
 
     def write(self, vals):
-        return super().write(self._clean_domain(vals))
+        res = super().write(self._clean_domain(vals))
+        if "stage_id" in vals:
+            self._governance_attach_to_open_stays()
+        return res
+
+    def _governance_attach_to_open_stays(self):
+        """A check added to a stage applies to the orders already in it: their
+        open stays get its line (those that have it keep theirs)."""
+        Stay = self.env["order.governance.stage.log"].sudo()
+        stays = Stay.search(
+            [("stage_id", "in", self.stage_id.ids), ("date_out", "=", False)]
+        )
+        have = {
+            (line.log_id.id, line.check_id.id)
+            for line in stays.check_line_ids.filtered(lambda ln: ln.check_id in self)
+        }
+        self.env["order.governance.check.line"].sudo().create(
+            [
+                {"order_id": stay.order_id.id, "log_id": stay.id, "check_id": check.id}
+                for check in self.sudo()
+                for stay in stays.filtered(lambda s, c=check: s.stage_id == c.stage_id)
+                if (stay.id, check.id) not in have
+            ]
+        )
 
     @api.model
     def _clean_domain(self, vals):
@@ -134,3 +159,22 @@ class OrderGovernanceCheck(models.Model):
     def _get_domain(self):
         self.ensure_one()
         return safe_eval(self.domain) if self.domain else []
+
+    def _governance_unmet(self, orders):
+        """``{order id: names of the required checks of self that the order does
+        not meet}`` for orders that have no lines of them yet (a stage an event
+        would take them through): a check ticked by hand is unmet, one with a
+        condition or on the documents is evaluated now."""
+        unmet = {order.id: [] for order in orders}
+        orders = orders.sudo()
+        for check in self.sudo().filtered("required"):
+            if check.execution_check:
+                pending = orders._governance_execution_pending(check.execution_check)
+                failing = orders.filtered(lambda o, p=pending: p[o.id])
+            elif check.domain:
+                failing = orders - orders.filtered_domain(check._get_domain())
+            else:
+                failing = orders
+            for order in failing:
+                unmet[order.id].append(check.name)
+        return unmet

@@ -54,11 +54,18 @@ class OrderGovernanceCheckLine(models.Model):
 
     def action_tick(self):
         self._set_done(True)
+        # a gate may have opened: the order goes as far as its documents say,
+        # maybe out of the ticker's sight
+        return self.order_id._governance_catch_up()
 
     def action_untick(self):
         self._set_done(False)
 
     def _set_done(self, done):
+        # the record rules (companies included) on the lines and their orders,
+        # whatever a former superuser read left in the cache
+        self.check_access("read")
+        self.order_id.check_access("read")
         for line in self.sudo().filtered("log_id.date_out"):
             raise UserError(
                 _(

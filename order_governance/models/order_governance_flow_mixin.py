@@ -413,6 +413,10 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         )
         if not reason:
             raise UserError(_("Choose why the orders are put on hold."))
+        if not reason.sudo().active:
+            raise UserError(
+                _("%s is no longer a reason to put orders on hold.", reason.name)
+            )
         note = self._governance_text_arg(note, _("note"))
         return self._governance_sanitized()._governance_hold(reason, note)
 
@@ -423,6 +427,18 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         if held:
             raise UserError(
                 _("%s is already on hold.", ", ".join(held.mapped("display_name")))
+            )
+        ended = self.filtered(
+            lambda o: o.governance_stage_id.is_final or o.governance_stage_id.is_cancel
+        )
+        if ended:
+            raise UserError(
+                _(
+                    "%(orders)s is in %(stage)s: its flow has ended, there is no "
+                    "work to hold.",
+                    orders=", ".join(ended.mapped("display_name")),
+                    stage=ended[0].governance_stage_id.name,
+                )
             )
         stays = self._governance_open_stays()
         if len(stays) != len(self):
@@ -451,8 +467,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     def governance_resume(self):
         """End the hold: the deadline moves by the paused working hours."""
         self._governance_check_hold_access()
-        self.filtered("governance_on_hold")._governance_resume()
-        return True
+        held = self.filtered("governance_on_hold")
+        held._governance_resume()
+        return held._governance_catch_up()  # what came in while it was held
 
     def governance_reassign(self, department, user=None):
         """Make ``department`` (and ``user``, one of its people; records or ids)
@@ -482,6 +499,19 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                     department=department.display_name,
                     company=department.company_id.name,
                     orders=", ".join(foreign.mapped("display_name")),
+                )
+            )
+        outsider = user and self.filtered(
+            lambda o: o.company_id not in user.company_ids
+        )
+        if outsider:
+            raise UserError(
+                self.env._(
+                    "%(user)s does not work for %(company)s: he cannot take "
+                    "%(orders)s.",
+                    user=user.name,
+                    company=outsider[0].company_id.name,
+                    orders=", ".join(outsider.mapped("display_name")),
                 )
             )
         if user and user not in department._governance_member_users():
@@ -580,6 +610,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         as_of_install=False,
         passed_over=(),
         created=False,
+        sources=None,
     ):
         """The one path of every move: checks, close the open stay, resolve the next
         responsible, open a new stay, update the orders, log a message.
@@ -638,7 +669,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             stage, resolution, now, reason, rework, forced, as_of_install, closing
         )
         if not as_of_install:
-            orders._governance_log_message(stage, reason, passed_over)
+            orders._governance_log_message(stage, reason, passed_over, sources)
         orders._governance_write_current(
             stage, resolution, now, stays, as_of_install, created
         )
@@ -659,6 +690,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         self.flush_recordset(LEAD_TIME_FIELDS)
         refresh_lead_times(self.env.cr, self.ids)
         self.invalidate_recordset(LEAD_TIME_FIELDS)
+
+    def _governance_catch_up(self):
+        """Override to move the records of ``self`` as far as their events say
+        once a gate opened (a check ticked, a hold ended); returns what the
+        client does next (see ``_governance_action_after_handoff``)."""
+        return True
 
     def _governance_after_transition(self, stage):
         """Override to act once the orders of ``self`` have entered ``stage``."""
@@ -943,21 +980,46 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             "previous_hours": stay.duration_hours,
         }
 
-    def _governance_log_message(self, stage, reason, passed_over=()):
-        """The handoff note, attached to the tracking message of the move."""
-        body = Markup("<p>%s</p>") % _(
-            "Moved to %(stage)s by %(user)s.",
-            stage=stage.name,
-            user=self.env.user.name,
-        )
+    def _governance_log_message(self, stage, reason, passed_over=(), sources=None):
+        """The handoff note, attached to the tracking message of the move:
+        ``sources``, ``{record id: "WH/OUT/00012, ..."}``, names the documents
+        that moved each record (an event)."""
+        common = Markup()
         if passed_over:
-            body += Markup("<p>%s</p>") % _(
-                "Passed over (does not apply to this order): %s",
-                ", ".join(s.name for s in passed_over),
-            )
+            applies = self._governance_applicability()
+            applying = [
+                s for s in passed_over if all(applies(s, order) for order in self)
+            ]
+            not_applying = [s for s in passed_over if s not in applying]
+            if not_applying:
+                common += Markup("<p>%s</p>") % _(
+                    "Passed over (does not apply to this order): %s",
+                    ", ".join(s.name for s in not_applying),
+                )
+            if applying:
+                common += Markup("<p>%s</p>") % _(
+                    "Passed over (no exit criteria left to meet): %s",
+                    ", ".join(s.name for s in applying),
+                )
         if reason:
-            body += Markup("<p>%s</p>") % _("Reason: %s", reason)
-        self._track_set_log_message(body)
+            common += Markup("<p>%s</p>") % _("Reason: %s", reason)
+        sources = sources or {}
+        for source, records in self.grouped(lambda r: sources.get(r.id, "")).items():
+            if source:
+                moved = _(
+                    "Moved to %(stage)s by %(user)s: %(documents)s.",
+                    stage=stage.name,
+                    user=self.env.user.name,
+                    documents=source,
+                )
+            else:
+                moved = _(
+                    "Moved to %(stage)s by %(user)s.",
+                    stage=stage.name,
+                    user=self.env.user.name,
+                )
+            # per record, no query: the tracking keeps a body per record id
+            records._track_set_log_message(Markup("<p>%s</p>") % moved + common)
 
     def _governance_write_current(
         self, stage, resolution, now, stays, as_of_install, created=False
@@ -1064,32 +1126,74 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                     break
         return result
 
-    def _governance_event_paths(self, target):
-        """``{order id: [stages passed over..., stage]}``: where an event into
-        ``target`` takes each order: ``target``, or the first later stage that
-        applies to it; passed over are the stages on the way that do not apply.
-        Empty when the order is at or past ``target``: events go forward only."""
+    def _governance_event_paths(self, target, gated=False):
+        """``({order id: [stages passed over..., stage]}, {order id: why})``:
+        where an event into ``target`` takes each order: ``target``, or the
+        first later stage that applies to it; passed over are the stages on the
+        way. Empty when the order is at or past ``target``: events go forward
+        only. ``gated``: held orders and orders whose current stage's required
+        criteria are unmet stay (the second dict says why), and the path stops
+        in the first stage on the way whose required criteria are unmet."""
         stages = self._governance_stages_of(self.company_id).filtered(
             lambda s: not s.is_cancel
         )
         applies = self._governance_applicability()
         target_key = (target.sequence, target.id)
+        blocked = self._governance_event_blockers() if gated else {}
+        unmet_on_the_way = {}
         result = {}
         for order in self:
             result[order.id] = []
             current = order.governance_stage_id
-            if current.is_final or current.is_cancel:
+            if (
+                current.is_final
+                or current.is_cancel
+                or (current and (current.sequence, current.id) >= target_key)
+            ):
+                blocked.pop(order.id, None)  # not moving anyway
                 continue
-            if current and (current.sequence, current.id) >= target_key:
+            if order.id in blocked:
                 continue
             path = []
             for stage in order._governance_stages_after(stages):
-                if applies(stage, order) and (stage.sequence, stage.id) >= target_key:
-                    result[order.id] = [*path, stage.with_env(self.env)]
-                    break
+                stage = stage.with_env(self.env)
                 if not applies(stage, order):
-                    path.append(stage.with_env(self.env))
-        return result
+                    path.append(stage)
+                    continue
+                if (stage.sequence, stage.id) >= target_key:
+                    result[order.id] = [*path, stage]
+                    break
+                if gated:
+                    if stage not in unmet_on_the_way:
+                        unmet_on_the_way[stage] = stage.check_ids._governance_unmet(
+                            self
+                        )
+                    if unmet_on_the_way[stage][order.id]:
+                        # the department works through it: the order stops there
+                        result[order.id] = [*path, stage]
+                        break
+                path.append(stage)
+        return result, blocked
+
+    def _governance_event_blockers(self):
+        """``{order id: why}``: the orders of ``self`` that an event leaves where
+        they are: on hold, or with unmet required criteria in their stage."""
+        blocked = {}
+        for order in self.filtered("governance_on_hold"):
+            blocked[order.id] = _("it is on hold")
+        stays = self._governance_open_stays()
+        unmet = stays.check_line_ids.filtered(
+            lambda line: line.required and not line.is_met
+        )
+        for order, lines in unmet.grouped("order_id").items():
+            blocked.setdefault(
+                order.id,
+                _(
+                    "its exit criteria are not met (%s)",
+                    ", ".join(lines.mapped("name")),
+                ),
+            )
+        return blocked
 
     def _governance_stages_after(self, stages):
         """The stages of ``stages`` usable by this order after its current one."""
@@ -1114,11 +1218,23 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
 
         return applies
 
-    def _governance_move_by_event(self, stage, as_of_install=False):
+    def _governance_move_by_event(
+        self, stage, as_of_install=False, documents=None, quiet=False
+    ):
         """A system move into ``stage`` (or the first later stage that applies),
-        forward only; the history names the stages passed over."""
+        forward only; the history names the stages passed over and
+        ``documents`` (what was done in the executing departments' apps).
+
+        The stage gates hold for events as for people: an order on hold stays
+        where it is, an order whose current stage has unmet required exit
+        criteria stays, and an order stops in a stage on the way whose required
+        criteria it does not meet yet; the chatter says what came in and what
+        keeps it (``_governance_catch_up`` takes it further once they are met)."""
+        gated = not as_of_install
+        paths, blocked = self._governance_event_paths(stage, gated=gated)
         by_path = defaultdict(list)
-        for order_id, path in self._governance_event_paths(stage).items():
+        names = self._governance_document_names(documents)
+        for order_id, path in paths.items():
             if path:
                 by_path[tuple(path)].append(order_id)
         for path, ids in by_path.items():
@@ -1127,7 +1243,39 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 system=True,
                 as_of_install=as_of_install,
                 passed_over=path[:-1],
+                sources=names,
             )
+        if not quiet:
+            self._governance_note_blocked(stage, blocked, names)
+
+    def _governance_document_names(self, documents):
+        """``{order id: "WH/OUT/00012, ..."}``: the documents of ``documents``
+        (records that answer ``_governance_sale_orders()``) of each order."""
+        names = defaultdict(list)
+        for document in (documents or self.browse()[:0]).sudo():
+            for order in document._governance_sale_orders():
+                names[order.id].append(document.display_name)
+        return {order_id: ", ".join(sorted(set(n))) for order_id, n in names.items()}
+
+    def _governance_note_blocked(self, target, blocked, names):
+        """Tell the order's people why an event did not move it: a note in the
+        chatter (each order its own)."""
+        if not blocked:
+            return
+        bodies = {}
+        for order in self.browse(list(blocked)):
+            why = blocked[order.id]
+            source = names.get(order.id)
+            body = _(
+                "%(documents)s: ready for %(target)s, but the order stays in "
+                "%(stage)s: %(why)s.",
+                documents=source or _("Its documents"),
+                target=target.name,
+                stage=order.governance_stage_id.name,
+                why=why,
+            )
+            bodies[order.id] = Markup("<p>%s</p>") % body
+        self.browse(list(bodies))._message_log_batch(bodies=bodies)
 
     def _governance_next_stages(self):
         """``{order id: [stages passed over..., next stage]}``, or a UserError

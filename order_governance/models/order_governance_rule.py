@@ -158,11 +158,16 @@ class OrderGovernanceRule(models.Model):
     def _governance_reroute_reason(self):
         return _("Re-routed after a change of the rule %s.", self.sudo().name)
 
-    def _governance_route_reason(self, order, department, user, note=""):
+    def _governance_route_reason(
+        self, order, department, user, note="", show_rule=True
+    ):
         """Why ``order`` goes to ``department`` and ``user`` under this rule (or,
         for an empty ``self``, the stage's fallback): one sentence, ``note`` (who
-        was passed over) included."""
-        if self:
+        was passed over) included. Without ``show_rule`` (a reader who may not
+        read the rules), neither the rule's name nor its domain."""
+        if self and not show_rule:
+            why = _("a responsibility rule")
+        elif self:
             why = _("rule %s", self.name)
             if "".join((self.domain or "").split()) not in ("", "[]"):
                 why = _(

@@ -1,3 +1,5 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
@@ -165,6 +167,13 @@ class OrderGovernanceStage(models.Model):
 
     @api.constrains("sla_hours")
     def _check_sla_hours(self):
+        for stage in self.filtered(lambda s: not math.isfinite(s.sla_hours)):
+            raise ValidationError(
+                _(
+                    "The SLA of stage %s must be a number of working hours.",
+                    stage.display_name,
+                )
+            )
         for stage in self.filtered(lambda s: s.sla_hours < 0):
             raise ValidationError(
                 _("The SLA of stage %s cannot be negative.", stage.display_name)

@@ -6,8 +6,33 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
+from .field_changes import changed_fields
+
 # Sale order states and the governance event each one raises.
 STATE_EVENTS = {"sent": "quotation_sent", "sale": "confirmed", "cancel": "cancelled"}
+# The state changes Odoo's buttons make (send, confirm, cancel, set to quotation):
+# a user's write of the state makes these and no other.
+ODOO_STATE_STEPS = {
+    "draft": ("sent", "sale", "cancel"),
+    "sent": ("draft", "sale", "cancel"),
+    "sale": ("cancel",),
+    "cancel": ("draft",),
+}
+
+# The commercial content of a confirmed order: changed by the owning department
+# and officers only, each change written in the chatter (customer and pricelist
+# have Odoo's own tracking). Its lines: see sale_order_line.py.
+COMMERCIAL_ORDER_FIELDS = (
+    "partner_id",
+    "partner_invoice_id",
+    "partner_shipping_id",
+    "pricelist_id",
+    "currency_id",
+    "fiscal_position_id",
+    "payment_term_id",
+    "commitment_date",
+)
+TRACKED_BY_ODOO = {"partner_id", "pricelist_id"}
 
 # What the tracking passes to message_post (mail.thread._message_track).
 TRACKING_POST_ARGUMENTS = {"body", "author_id", "subtype_id", "tracking_value_ids"}
@@ -214,6 +239,8 @@ class SaleOrder(models.Model):
         if len(self) != 1:
             raise UserError(_("The routing preview is for one order at a time."))
         self.check_access("read")
+        # billing or inventory users read orders, not the rules that route them
+        show_rules = self.env["order.governance.rule"].has_access("read")
         order = self.sudo()
         stages = order._governance_stages_of(order.company_id).filtered(
             lambda s: not s.is_cancel
@@ -229,14 +256,19 @@ class SaleOrder(models.Model):
                 )
                 continue
             target = order._governance_resolve_batch(stage, preview=True)[order.id]
+            rule = target["rule"]
             rows.append(
                 self._governance_route_row(
                     stage,
                     target["department"],
                     target["user"],
-                    target["rule"],
-                    target["rule"]._governance_route_reason(
-                        order, target["department"], target["user"], target["note"]
+                    rule if show_rules else rule.browse(),
+                    rule._governance_route_reason(
+                        order,
+                        target["department"],
+                        target["user"],
+                        target["note"],
+                        show_rule=show_rules,
                     ),
                 )
             )
@@ -396,10 +428,13 @@ class SaleOrder(models.Model):
     def write(self, vals):
         if "owner_department_id" in vals:
             self._governance_check_owner_change()
+        commercial = changed_fields(self, vals, COMMERCIAL_ORDER_FIELDS)
+        if commercial:
+            self._governance_check_commercial_change()
+        logged = [f for f in commercial if f not in TRACKED_BY_ODOO]
+        before = self._governance_values_before(logged)
         if "state" in vals:  # also a raw write of the state over RPC
-            if vals["state"] == "cancel":
-                self._governance_check_cancel_access()
-            self._governance_check_leave_cancel(vals["state"])
+            self._governance_check_state_change(vals["state"])
         previous_states = {order.id: order.state for order in self}
         res = super().write(vals)
         state = vals.get("state")
@@ -410,7 +445,99 @@ class SaleOrder(models.Model):
             changed.filtered(
                 lambda o: previous_states[o.id] == "cancel"
             )._governance_reenter()
+        if before:
+            self._governance_log_changes(before)
         return res
+
+    # ------------------------------------------------------------------
+    # Commercial content of confirmed orders
+    # ------------------------------------------------------------------
+    def _governance_commercial_denied(self, user):
+        """The confirmed orders of ``self`` whose commercial content ``user`` may
+        not change: those a department owns, unless he works in it or manages
+        it, is an order management officer or a Sales administrator. Executing
+        departments act on their stage (checks, holds, their documents)."""
+        if (
+            self.env.su
+            or user._is_governance_officer()
+            or user.has_group("sales_team.group_sale_manager")
+        ):
+            return self.browse()
+        mine = user._governance_my_departments()
+        return self.filtered(
+            lambda o: o.state == "sale"
+            and o.owner_department_id
+            and o.owner_department_id not in mine
+        )
+
+    def _governance_check_commercial_change(self):
+        denied = self._governance_commercial_denied(self.env.user)
+        if denied:
+            raise AccessError(
+                _(
+                    "%(orders)s is confirmed: its customer, lines, prices, taxes, "
+                    "payment terms and promised date are changed by its owning "
+                    "department (%(department)s) and order management officers.",
+                    orders=", ".join(denied.mapped("display_name")),
+                    department=denied[0].owner_department_id.name,
+                )
+            )
+
+    def _governance_values_before(self, fnames, records=None):
+        """``{record: {field: shown value}}`` of the confirmed orders' ``records``
+        (``self`` by default) before a change: what the chatter will say it was."""
+        records = self if records is None else records
+        if not fnames:
+            return {}
+        return {
+            record: {f: self._governance_shown(record, f) for f in fnames}
+            for record in records.sudo()
+            if (record.order_id if record._name == "sale.order.line" else record).state
+            == "sale"
+        }
+
+    @api.model
+    def _governance_shown(self, record, fname):
+        value = record[fname]
+        field = record._fields[fname]
+        if field.type in ("many2one", "many2many", "one2many"):
+            return ", ".join(value.mapped("display_name")) or "-"
+        if field.type == "datetime":
+            return (
+                value
+                and fields.Datetime.context_timestamp(self, value).strftime(
+                    "%Y-%m-%d %H:%M"
+                )
+                or "-"
+            )
+        if value is False or value is None:
+            return "-"
+        return str(value)
+
+    def _governance_log_changes(self, before):
+        """One chatter note per confirmed order: each commercial value that
+        changed, old → new, and by whom."""
+        lines_of = defaultdict(list)
+        for record, values in before.items():
+            order = record.order_id if record._name == "sale.order.line" else record
+            for fname, old in values.items():
+                new = self._governance_shown(record, fname)
+                if new == old:
+                    continue
+                label = record._fields[fname]._description_string(self.env)
+                if record._name == "sale.order.line":
+                    label = f"{record.product_id.display_name or record.name}: {label}"
+                lines_of[order].append(f"{label}: {old} → {new}")
+        bodies = {
+            order.id: Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                _("Changed by %s after confirmation:", self.env.user.name),
+                Markup().join(Markup("<li>%s</li>") % line for line in changes),
+            )
+            for order, changes in lines_of.items()
+        }
+        if bodies:
+            self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_handed_over(self):
@@ -525,22 +652,23 @@ class SaleOrder(models.Model):
         entered, remaining = self._governance_enter_existing()
         self.env["ir.cron"]._notify_progress(done=entered, remaining=remaining)
 
-    def _governance_apply_event(self, event, as_of_install=False):
+    def _governance_apply_event(self, event, as_of_install=False, documents=None):
         """Pull orders into the stage of ``event`` (or the first later stage that
-        applies to them); never backwards, except into a cancel stage or out of
-        one."""
+        applies to them); never backwards, except into a cancel stage."""
         for company, orders in self.grouped("company_id").items():
             stage = self._governance_event_stages(company).get(event)
             if not stage:
                 continue
             stage = stage.with_env(self.env)
-            cancelled = orders.filtered(lambda o: o.governance_stage_id.is_cancel)
             if stage.is_cancel:
-                cancelled = orders
-            cancelled._governance_transition(
-                stage, system=True, as_of_install=as_of_install
-            )
-            (orders - cancelled)._governance_move_by_event(stage, as_of_install)
+                orders._governance_transition(
+                    stage, system=True, as_of_install=as_of_install
+                )
+                continue
+            # out of a cancel stage only by Set to Quotation or an officer's move
+            orders.filtered(
+                lambda o: not o.governance_stage_id.is_cancel
+            )._governance_move_by_event(stage, as_of_install, documents=documents)
 
     def _governance_event_stages(self, company):
         """``{event: stage}`` of ``company``'s flow."""
@@ -553,13 +681,17 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     # Execution events: what the executing departments do in their own apps
     # ------------------------------------------------------------------
-    def _governance_raise_execution_events(self):
+    def _governance_raise_execution_events(self, documents=None, quiet=False):
         """Move confirmed orders by what their documents say (deliveries,
-        manufacturing orders, payments): each into the furthest stage of the
-        events that hold now. Forward only, and once: never into a stage the
-        order has reached before (a send back is not undone by the next document).
-        A system move, recorded with the user whose action raised it; called
-        with the orders of a whole batch of documents at once."""
+        manufacturing orders, payments) and their state (confirmed, fully
+        invoiced): each into the furthest stage of the events that hold now.
+        Forward only, and once: never into a stage the order has reached before
+        (a send back is not undone by the next document). The stage gates hold
+        (see ``_governance_move_by_event``); ``documents``: those just done, named
+        in the history. A system move, recorded with the user whose action
+        raised it; called with the orders of a whole batch of documents at
+        once, and again when a gate opens (``_governance_catch_up``, ``quiet``:
+        nothing new came in, no note for the orders that stay)."""
         orders = self.sudo().filtered(
             lambda o: o.state == "sale"
             and o.governance_stage_id
@@ -574,14 +706,27 @@ class SaleOrder(models.Model):
         for company, company_orders in orders.grouped("company_id").items():
             stage_of = self._governance_event_stages(company)
             for order in company_orders:
-                stages = [stage_of[e] for e in holding[order.id] if e in stage_of]
+                events = holding[order.id] | {order._governance_state_event()}
+                stages = [stage_of[e] for e in events if e in stage_of]
                 if not stages:
                     continue
                 target = max(stages, key=lambda s: (s.sequence, s.id))
                 if (target.sequence, target.id) > reached.get(order.id, (0, 0)):
                     targets[target].append(order.id)
         for target, ids in targets.items():
-            orders.browse(ids)._governance_move_by_event(target)
+            orders.browse(ids)._governance_move_by_event(
+                target, documents=documents, quiet=quiet
+            )
+
+    def _governance_catch_up(self):
+        """A gate opened (a check ticked, a hold ended): the orders go as far as
+        their documents and state say. When they moved, the client leaves them
+        as after a handoff (they may be out of the user's sight now)."""
+        before = {order.id: order.governance_stage_id for order in self.sudo()}
+        self._governance_raise_execution_events(quiet=True)
+        if any(o.governance_stage_id != before[o.id] for o in self.sudo()):
+            return self._governance_action_after_handoff()
+        return True
 
     def _governance_execution_events(self):
         """``{order id: set of the execution events that hold now}``. The core
@@ -699,21 +844,48 @@ class SaleOrder(models.Model):
                 )
             )
 
-    def _governance_check_leave_cancel(self, state):
-        """A cancelled order leaves the cancel state by Set to Quotation only;
-        anything else (a raw write of the state over RPC) is an officer's."""
-        if state in ("draft", "cancel") or self.env.su:
+    def _governance_check_state_change(self, state):
+        """The state moves the governance (events): it changes the way Odoo's
+        buttons change it and no other, whoever writes it (a raw write over RPC
+        is possible to everyone who may write the order, Inventory and
+        Manufacturing users included). Cancelling is guarded apart."""
+        if state == "cancel":
+            self._governance_check_cancel_access()
+        if self.env.su:
             return
-        if self.env.user._is_governance_officer():
-            return
-        cancelled = self.filtered(lambda o: o.state == "cancel")
-        if cancelled:
+        odd = self.filtered(
+            lambda o: o.state != state
+            and state not in ODOO_STATE_STEPS.get(o.state, ())
+        )
+        if odd:
+            states = dict(self._fields["state"]._description_selection(self.env))
             raise AccessError(
                 _(
-                    "%s is cancelled: set it back to quotation to work on it again.",
-                    ", ".join(cancelled.mapped("display_name")),
+                    "%(orders)s is %(state)s: it cannot be set to %(new)s. Use the "
+                    "order's buttons (Confirm, Cancel, Set to Quotation): they move "
+                    "its governance too.",
+                    orders=", ".join(odd.mapped("display_name")),
+                    state=states.get(odd[0].state, odd[0].state),
+                    new=states.get(state, state),
                 )
             )
+
+    def action_confirm(self):
+        """An order that the order management department put in a cancel stage
+        is out of the flow: it is not confirmed behind the officers' back."""
+        cancelled = self.filtered(
+            lambda o: o.governance_stage_id.is_cancel and o.state != "cancel"
+        )
+        if cancelled:
+            raise UserError(
+                _(
+                    "%(orders)s is in %(stage)s: an order management officer must "
+                    "take it out of that stage before it is confirmed.",
+                    orders=", ".join(cancelled.mapped("display_name")),
+                    stage=cancelled[0].governance_stage_id.name,
+                )
+            )
+        return super().action_confirm()
 
     # ------------------------------------------------------------------
     # Buttons

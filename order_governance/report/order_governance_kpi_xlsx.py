@@ -20,7 +20,7 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
     _description = "Order Governance KPI Workbook"
 
     @api.model
-    def generate(
+    def _generate(
         self,
         domain,
         backlog_domain,

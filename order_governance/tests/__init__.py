@@ -33,3 +33,7 @@ from . import test_matrix
 from . import test_scale
 from . import test_odoo_flows
 from . import test_everyday_tours
+from . import test_attacks_authority
+from . import test_attacks_leaks
+from . import test_attacks_gates
+from . import test_attacks_commercial

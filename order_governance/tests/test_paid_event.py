@@ -82,9 +82,9 @@ class TestPaidEvent(OrderGovernanceCase):
         raise_events = SaleOrder._governance_raise_execution_events
         calls = []
 
-        def counting(records):
+        def counting(records, **kwargs):
             calls.append(len(records))
-            return raise_events(records)
+            return raise_events(records, **kwargs)
 
         from unittest.mock import patch
 

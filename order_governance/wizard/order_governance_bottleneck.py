@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 
 
@@ -43,15 +44,21 @@ class OrderGovernanceBottleneck(models.TransientModel):
     )
     headline = fields.Char(compute="_compute_headline")
 
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        for dashboard in self:
+            if not self.env.user._governance_in_company(dashboard.company_id):
+                raise AccessError(
+                    _("You do not belong to %s.", dashboard.company_id.name)
+                )
+
     @api.depends("date_from", "date_to", "company_id", "department_ids")
     def _compute_line_ids(self):
         for dashboard in self:
             commands = [Command.clear()]
             if (
-                dashboard.date_from
-                and dashboard.date_to
-                and dashboard.date_from <= dashboard.date_to
-                and dashboard.company_id
+                not dashboard._governance_period_problem()
+                and self.env.user._governance_in_company(dashboard.company_id._origin)
             ):
                 # _origin: in the form, new records with ids no query knows
                 rows = self._governance_bottlenecks(

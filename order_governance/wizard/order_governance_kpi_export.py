@@ -62,7 +62,7 @@ class OrderGovernanceKpiExport(models.TransientModel):
             return (
                 env["order.governance.kpi.xlsx"]
                 .with_context(tz=tz)
-                .generate(
+                ._generate(
                     stays,
                     backlog,
                     header=header,

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 LETTERS = (
     ("responsible_department_id", "R"),
@@ -26,15 +27,33 @@ class OrderGovernanceMatrix(models.TransientModel):
         string="Matrix", compute="_compute_matrix_html", sanitize=False
     )
 
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        for matrix in self:
+            if not matrix._governance_company_allowed():
+                raise AccessError(_("You do not belong to %s.", matrix.company_id.name))
+
+    def _governance_company_allowed(self):
+        """The matrix is read as superuser: only of a company of the user's (a
+        client may send any company id)."""
+        self.ensure_one()
+        # the user's, not the environment's: stored fields compute as superuser
+        return self.env.user._governance_in_company(self.company_id._origin)
+
     @api.depends("company_id")
     def _compute_matrix_html(self):
         for matrix in self:
+            if not matrix._governance_company_allowed():
+                matrix.matrix_html = False
+                continue
             matrix.matrix_html = self.env["ir.qweb"]._render(
                 "order_governance.matrix_table", matrix._matrix_data()
             )
 
     def _matrix_data(self):
         self.ensure_one()
+        if not self._governance_company_allowed():
+            raise AccessError(_("You do not belong to %s.", self.company_id.name))
         return self._governance_matrix(self.company_id)
 
     @api.model

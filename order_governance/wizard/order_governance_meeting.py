@@ -1,8 +1,13 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_duration
+
+# A meeting's times stay where Calendar and the agenda's date arithmetic work.
+MAX_MEETING_HOURS = 24
+EARLIEST_MOMENT = datetime(1970, 1, 1)
+LATEST_MOMENT = datetime(2999, 12, 31)
 
 
 class OrderGovernanceMeeting(models.TransientModel):
@@ -73,6 +78,9 @@ class OrderGovernanceMeeting(models.TransientModel):
     @api.depends("company_id")
     def _compute_department_ids(self):
         for meeting in self:
+            if not meeting._governance_company_allowed():
+                meeting.department_ids = False
+                continue
             stages = self.env["order.governance.stage"].search(
                 [("company_id", "in", (meeting.company_id.id, False))]
             )
@@ -92,6 +100,9 @@ class OrderGovernanceMeeting(models.TransientModel):
     @api.depends("company_id", "department_ids")
     def _compute_attendee_ids(self):
         for meeting in self:
+            if not meeting._governance_company_allowed():
+                meeting.attendee_ids = False
+                continue
             meeting.attendee_ids = self._governance_attendees(
                 meeting.company_id, meeting.department_ids
             )
@@ -109,7 +120,9 @@ class OrderGovernanceMeeting(models.TransientModel):
     def _compute_agenda_html(self):
         for meeting in self:
             if not (
-                meeting.company_id and meeting.department_ids and meeting.date_from
+                meeting.department_ids
+                and meeting._governance_company_allowed()
+                and meeting._governance_times_problem() is None
             ):
                 meeting.agenda_html = False
                 continue
@@ -122,10 +135,45 @@ class OrderGovernanceMeeting(models.TransientModel):
                 end,
             )
 
-    @api.constrains("duration")
+    @api.constrains("duration", "start", "date_from")
     def _check_duration(self):
-        if any(meeting.duration <= 0 for meeting in self):
-            raise ValidationError(_("A meeting lasts some time: give its duration."))
+        for meeting in self:
+            problem = meeting._governance_times_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    def _governance_times_problem(self):
+        """What is wrong with the meeting's times (a sentence), or None."""
+        self.ensure_one()
+        if not (self.duration > 0):  # NaN too
+            return _("A meeting lasts some time: give its duration.")
+        if self.duration > MAX_MEETING_HOURS:
+            return _(
+                "A coordination meeting lasts %s hours at most.", MAX_MEETING_HOURS
+            )
+        for moment in (self.start, self.date_from):
+            if moment and not (EARLIEST_MOMENT <= moment <= LATEST_MOMENT):
+                return _(
+                    "Choose dates between %(earliest)s and %(latest)s.",
+                    earliest=EARLIEST_MOMENT.date(),
+                    latest=LATEST_MOMENT.date(),
+                )
+        return None
+
+    def _governance_company_allowed(self):
+        """The wizard works on a company of the user's only (a client may send
+        any company id in an onchange)."""
+        self.ensure_one()
+        # the user's, not the environment's: stored fields compute as superuser
+        return self.env.user._governance_in_company(self.company_id._origin)
+
+    @api.constrains("company_id")
+    def _check_company_allowed(self):
+        for meeting in self:
+            if not meeting._governance_company_allowed():
+                raise AccessError(
+                    _("You do not belong to %s.", meeting.company_id.name)
+                )
 
     @api.constrains("company_id", "department_ids")
     def _check_departments_company(self):

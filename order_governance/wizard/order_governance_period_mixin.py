@@ -1,10 +1,16 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+# Periods the reports can compare with the one before (bottlenecks) and turn
+# into datetimes in any time zone: bounded, so that no date arithmetic overflows.
+EARLIEST_DAY = date(1970, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+LONGEST_PERIOD_DAYS = 366 * 10
 
 
 class OrderGovernancePeriodMixin(models.AbstractModel):
@@ -20,14 +26,31 @@ class OrderGovernancePeriodMixin(models.AbstractModel):
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
-        for record in self.filtered(lambda r: r.date_from > r.date_to):
-            raise ValidationError(
-                _(
-                    "The period ends (%(date_to)s) before it starts (%(date_from)s).",
-                    date_to=record.date_to,
-                    date_from=record.date_from,
-                )
+        for record in self:
+            problem = record._governance_period_problem()
+            if problem:
+                raise ValidationError(problem)
+
+    def _governance_period_problem(self):
+        """Why the chosen period cannot be reported on (a sentence), or None."""
+        self.ensure_one()
+        if not self.date_from or not self.date_to:
+            return _("Choose the first and the last day of the period.")
+        if self.date_from > self.date_to:
+            return _(
+                "The period ends (%(date_to)s) before it starts (%(date_from)s).",
+                date_to=self.date_to,
+                date_from=self.date_from,
             )
+        if self.date_from < EARLIEST_DAY or self.date_to > LATEST_DAY:
+            return _(
+                "Choose a period between %(earliest)s and %(latest)s.",
+                earliest=EARLIEST_DAY,
+                latest=LATEST_DAY,
+            )
+        if (self.date_to - self.date_from).days >= LONGEST_PERIOD_DAYS:
+            return _("A period lasts ten years at most.")
+        return None
 
     def _period(self):
         """(start, end) of the chosen days, as stored datetimes."""

@@ -51,7 +51,7 @@ class MrpProduction(models.Model):
     def _governance_raise_events(self):
         orders = self._governance_sale_orders()
         if orders:
-            orders._governance_raise_execution_events()
+            orders._governance_raise_execution_events(documents=self)
             # computed from the procurement chain, which may still be growing (a
             # child MO created after this one): read again when next asked
             orders.invalidate_recordset(["mrp_production_ids", "mrp_production_count"])

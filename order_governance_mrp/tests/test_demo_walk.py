@@ -18,6 +18,14 @@ class TestDemoWalk(TransactionCase):
         else:
             Form.from_action(env, action).save().action_confirm()
 
+    def tick_materials_reserved(self, order, user=None):
+        """Production's exit criterion of the demo, ticked by hand: the event of
+        the finished manufacturing order does not pass an unmet one."""
+        line = order.governance_check_line_ids.filtered(
+            lambda ln: ln.name == "Materials reserved"
+        )
+        line.with_user(user or self.env.user).action_tick()
+
     def test_made_to_order_demo_quotation(self):
         order = self.env.ref("order_governance_mrp.demo_order_made_to_order")
         self.assertEqual(order.governance_stage_id.code, "received")
@@ -26,6 +34,7 @@ class TestDemoWalk(TransactionCase):
         self.assertEqual(len(production), 1)
         production.action_start()
         self.assertEqual(order.governance_stage_id.code, "production")
+        self.tick_materials_reserved(order)
         # the production responsible took the manufacturing order
         self.assertEqual(production.user_id, order.responsible_user_id)
         production.qty_producing = production.product_qty
@@ -65,6 +74,7 @@ class TestDemoWalk(TransactionCase):
         maker = order.responsible_user_id
         self.assertTrue(maker.has_group("mrp.group_mrp_user"))
         self.assertTrue(maker.email)
+        self.tick_materials_reserved(order, maker)
         production = production.with_user(maker)
         production.qty_producing = production.product_qty
         production.move_raw_ids.picked = True

@@ -34,6 +34,7 @@ class TestDemoWalkTour(HttpCase):
             login=user("user_production_worker").login,
         )
         self.assertEqual(production.state, "done")
+        # ... and, once Production ticked its exit criterion, on to Shipping
         self.assertEqual(order.governance_stage_id.code, "shipping")
         delivery = order.picking_ids.filtered(lambda p: p.state != "done")
         self.assertEqual(len(delivery), 1)

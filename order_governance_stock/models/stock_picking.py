@@ -29,4 +29,8 @@ class StockPicking(models.Model):
     def _governance_raise_events(self):
         orders = self.sale_id
         if orders:
-            orders._governance_raise_execution_events()
+            orders._governance_raise_execution_events(documents=self)
+
+    def _governance_sale_orders(self):
+        """The sale order of each transfer (named in the moves they make)."""
+        return self.sudo().sale_id

@@ -15,6 +15,16 @@ class TestInventoryStaysOdoo(StockGovernanceCase):
             "base.group_user,sales_team.group_sale_salesman_all_leads,"
             "stock.group_stock_user",
         )
+        # of the orders' owning department: a confirmed order's lines are
+        # theirs to change (test_attacks_commercial)
+        cls.env["hr.employee"].create(
+            {
+                "name": cls.stock_seller.name,
+                "user_id": cls.stock_seller.id,
+                "department_id": cls.dep_sales.id,
+                "company_id": cls.company.id,
+            }
+        )
 
     def order_with_two_transfers(self):
         order = self.confirmed_order(qty=4)

@@ -89,9 +89,9 @@ class TestDeliveryEvents(StockGovernanceCase):
         SaleOrder = type(self.env["sale.order"])
         raise_events = SaleOrder._governance_raise_execution_events
 
-        def counting(orders):
+        def counting(orders, **kwargs):
             calls.append(len(orders))
-            return raise_events(orders)
+            return raise_events(orders, **kwargs)
 
         with patch.object(SaleOrder, "_governance_raise_execution_events", counting):
             orders = self.confirmed_order().concat(
@@ -125,7 +125,9 @@ class TestDeliveryEvents(StockGovernanceCase):
                 pickings._action_done()
             else:
                 with patch.object(
-                    SaleOrder, "_governance_raise_execution_events", lambda o: None
+                    SaleOrder,
+                    "_governance_raise_execution_events",
+                    lambda o, **kwargs: None,
                 ):
                     pickings._action_done()
             self.env.flush_all()

@@ -36,8 +36,27 @@ tours.add("order_governance_walk_produce_tour", {
             run: "click",
         },
         {
-            content: "Done: the order has moved on to Shipping by itself",
-            trigger: ".o_form_view .o_field_widget[name=governance_stage_id]:contains(Shipping)",
+            content: "Produced, but the order waits in Production: an exit criterion is unmet",
+            trigger: ".o_form_view .o_field_widget[name=governance_stage_id]:contains(Production)",
+        },
+        {
+            content: "Open the sale order",
+            trigger: ".o_form_view button[name=action_view_sale_orders]",
+            run: "click",
+        },
+        {
+            content: "Its Governance tab",
+            trigger: ".o_form_view .o_notebook a[name=governance]",
+            run: "click",
+        },
+        {
+            content: "Production ticks Materials reserved",
+            trigger: ".o_form_view .o_field_widget[name=governance_check_line_ids] tr:contains(Materials reserved) button[name=action_tick]",
+            run: "click",
+        },
+        {
+            content: "The order has moved on to Shipping by itself, out of Production's hands",
+            trigger: ".o_notification:contains(Handed over)",
         },
     ],
 });
