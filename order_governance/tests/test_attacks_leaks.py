@@ -120,6 +120,22 @@ class TestLeakAttacks(OrderGovernanceCase):
         with self.assertRaises(AccessError):
             Meeting.create({"company_id": self.company_b.id})
 
+    def test_meeting_of_another_company_is_not_read(self):
+        """Company B's coordination meeting: its description is B's agenda."""
+        meeting = self.env["calendar.event"].create(
+            {
+                "name": "B's coordination",
+                "start": "2030-01-07 08:00:00",
+                "stop": "2030-01-07 09:00:00",
+                "governance_company_id": self.company_b.id,
+                "description": "<p>Secret B: 3 orders late</p>",
+            }
+        )
+        Event = self.env["calendar.event"].with_user(self.officer)
+        self.assertFalse(Event.search([("id", "=", meeting.id)]))
+        with self.assertRaises(AccessError):
+            meeting.with_user(self.officer).read(["description"])
+
     def test_consulted_manager_opens_the_order_he_is_consulted_on(self):
         """The activity "Consulted on" leads to an order he can read (not
         write)."""
