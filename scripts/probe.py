@@ -23,9 +23,9 @@ What it does
 2. *Surface*: the addons' Python source (``ast``): every model they add or extend,
    the fields they declare, the standard fields their ``write`` overrides guard
    (``"state" in vals``...), their public methods (with the mixins they inherit).
-3. *Probes*, as each role (every demo user of the module, the three single-app
-   users, company B's officer, the portal user and Odoo's demo user), on records
-   of both companies:
+3. *Probes*, as each role (the administrator, every demo user of the module, the
+   three single-app users, company B's officer, the portal user and Odoo's demo
+   user), on records of both companies:
 
    ``write``  each field on a record the role reads (*own*) and on one it cannot
               read (*foreign*: another department's, another company's), with a
@@ -41,7 +41,13 @@ What it does
               (``mail.message`` with tracking values) and the KPI workbook's
               download route with another user's workbook;
    ``read``   ``search_read`` of each model (addon fields), ``read`` of the
-              foreign records, ``read_group`` by company.
+              foreign records, ``read_group`` by company;
+   ``unlink`` last, on copies made for each role of the probe's records.
+
+   Garbage arguments and wizard values are sent by one role of each kind (see
+   ``GARBAGE_ROLES``; ``--garbage-roles all`` for every role, twice the time);
+   the fields a role may write also get garbage of their type (NaN, year 9999).
+   ``--only read,call`` runs some phases. A run takes about 5 minutes on 2 cores.
 
 Verdicts
 --------
@@ -58,7 +64,15 @@ Verdicts
 ``crash``    a server error instead of a user error (TypeError, AttributeError,
              ValueError, OverflowError, psycopg2 errors, a reply that is not JSON,
              an HTTP 500), or a non-finite number (NaN, Infinity) accepted and
-             stored: the web client cannot read it back (it is not JSON).
+             stored: the web client cannot read it back (it is not JSON). Odoo's
+             ``ensure_one()`` on a button called with no record is not one
+             (``ACCEPTED_ERRORS``).
+
+A success that changed nothing the oracle watches (the order's stage, state,
+responsible, holds, stays, messages; the record's write date) on a record the
+role reads is ``allowed``; on an order it cannot read, ``refused``. Garbage in
+Odoo's own ORM methods (``default_get``, ``web_save``...) is not sent: it tests
+Odoo, not the addons.
 
 It prints a table by role and kind, then every bypass, leak and crash, the run
 time, and exits 1 when there is any. ``--json FILE`` saves every probe. Whatever a
@@ -1227,8 +1241,8 @@ def make_documents(admin, world):
 # ---------------------------------------------------------------------------
 # Roles: log in, facts
 # ---------------------------------------------------------------------------
-def load_roles(admin, url, db):
-    logins = DEMO_LOGINS + list(PROBE_USERS) + ODOO_DEMO_LOGINS
+def load_roles(admin, url, db, admin_login, admin_password):
+    logins = [admin_login, *DEMO_LOGINS, *PROBE_USERS, *ODOO_DEMO_LOGINS]
     roles = []
     group_xmlids = {
         row["res_id"]: f"{row['module']}.{row['name']}"
@@ -1240,7 +1254,8 @@ def load_roles(admin, url, db):
         )
     }
     for login in logins:
-        ok, session = attempt(Session, url, db, login, login)
+        password = admin_password if login == admin_login else login
+        ok, session = attempt(Session, url, db, login, password)
         if not ok:
             print(f"  (no role {login}: {short(session)})")
             continue
@@ -1680,6 +1695,7 @@ def _probe_write(
     detail = f"{before!r} -> {after!r}"
     if why:
         rec.add(role, "write", model, name, target, "allowed", why)
+        _garbage_writes(admin, role, model, name, info, facts, target, rec)
     else:
         rec.add(role, "write", model, name, target, "bypass", detail)
     restore = restore_value(info, before)
@@ -1693,6 +1709,57 @@ def _probe_write(
     role.readable.clear()
     if model in ("hr.department", "hr.employee"):
         refresh_role(admin, role)
+
+
+def _garbage_writes(admin, role, model, name, info, facts, target, rec):
+    """A field the role may write, with garbage of its type: refused, or stored
+    as a value the web client can read back."""
+    if name not in SURFACES.get(model, Surface(model)).fields:
+        return  # a standard field: garbage in it tests Odoo, not the addons
+    for label, value in WIZARD_GARBAGE.get(info["type"], []):
+        if (
+            info["type"] in ("many2one", "many2many")
+            or label == "huge"
+            and (info["type"] == "integer")
+        ):
+            continue  # a missing record, an int4 overflow: Odoo's own
+        ok, result = attempt(
+            role.session.call, model, "write", [facts["id"]], {name: value}
+        )
+        member = f"{name}={label}"
+        if not ok:
+            rec.add(
+                role,
+                "write",
+                model,
+                member,
+                target,
+                fault_verdict(result),
+                short(result),
+            )
+            continue
+        ok, row = attempt(admin.read, model, [facts["id"]], [name])
+        stored = row[0].get(name) if ok and row else None
+        if non_finite(stored):
+            rec.add(
+                role,
+                "write",
+                model,
+                member,
+                target,
+                "crash",
+                "stored a NaN/Infinity: the web client cannot read it back",
+            )
+        else:
+            rec.add(
+                role,
+                "write",
+                model,
+                member,
+                target,
+                "allowed",
+                f"a value of the field's type, stored as {stored!r}",
+            )
 
 
 def refresh_role(admin, role):
@@ -2364,6 +2431,7 @@ def probe_unlinks(admin, catalogue, world, roles, surfaces, rec):
 
 # set by main(): the prepared world and its catalogue (read by the helpers)
 TRANSIENT = set()
+SURFACES = {}
 COMPANY_NAMES = {}
 WORLD = None
 CATALOGUE = None
@@ -3098,7 +3166,7 @@ def main(argv=None):
     admin = Admin(Session(args.url, args.db, args.admin_login, args.admin_password))
     print(f"Preparing {args.db} at {args.url} (run {RUN})...")
     world = WORLD = prepare(admin, args.url, args.db, args)
-    roles = load_roles(admin, args.url, args.db)
+    roles = load_roles(admin, args.url, args.db, args.admin_login, args.admin_password)
     world.roles = roles
     COMPANY_NAMES.update(
         {
@@ -3123,6 +3191,7 @@ def main(argv=None):
         ]
     )
     TRANSIENT.update(transient)
+    SURFACES.update({s.model: s for s in surfaces})
     add_unlink(surfaces)
     print(
         f"Surface: {len(surfaces)} models, "
