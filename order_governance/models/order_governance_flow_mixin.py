@@ -489,6 +489,18 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             raise UserError(
                 self.env._("Only orders in a governed stage can be reassigned.")
             )
+        ended = self.filtered(
+            lambda o: o.governance_stage_id.is_final or o.governance_stage_id.is_cancel
+        )
+        if ended:
+            raise UserError(
+                self.env._(
+                    "%(orders)s is in %(stage)s: its flow has ended, there is no "
+                    "work to reassign.",
+                    orders=", ".join(ended.mapped("display_name")),
+                    stage=ended[0].governance_stage_id.name,
+                )
+            )
         foreign = self.filtered(
             lambda o: department.company_id and department.company_id != o.company_id
         )

@@ -414,6 +414,14 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(
+            vals.get("state") in ("sale", "cancel") for vals in vals_list
+        ):
+            # an order is confirmed or cancelled by its buttons, which move its
+            # governance; Odoo's own flows that create such orders run as superuser
+            raise AccessError(
+                _("A new order starts as a quotation: confirm it with its button.")
+            )
         requested = self._governance_pop_requested_stages(vals_list)
         orders = (
             super(SaleOrder, self.with_context(default_governance_stage_id=False))

@@ -177,6 +177,17 @@ class TestSaleStateAttacks(OrderGovernanceCase):
         order.with_user(self.sales_user).action_draft()
         self.assertEqual(order.governance_stage_id, self.stage_received)
 
+    def test_no_order_is_created_confirmed_or_cancelled(self):
+        """``create`` with ``state='sale'`` skipped *Confirm* and its checks."""
+        for state in ("sale", "cancel"):
+            with self.subTest(state=state), self.assertRaises(AccessError):
+                self.env["sale.order"].with_user(self.sales_user).create(
+                    {"partner_id": self.partner.id, "state": state}
+                )
+        self.assertFalse(
+            self.env["sale.order"].search([("partner_id", "=", self.partner.id)])
+        )
+
     def test_confirm_does_not_take_an_order_out_of_the_cancel_stage(self):
         """An officer put the quotation in Cancelled: confirming it is refused,
         and the stage stays."""

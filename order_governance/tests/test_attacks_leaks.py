@@ -210,6 +210,14 @@ class TestBadInputAttacks(OrderGovernanceCase):
             done.with_user(self.officer).governance_hold(live.id)
         self.assertFalse(done.governance_on_hold)
 
+    def test_no_reassign_of_an_ended_order(self):
+        done = self.put_in(self.create_order(), self.stage_done)
+        with self.assertRaises(UserError):
+            done.with_user(self.officer).governance_reassign(
+                self.dep_production.id, self.prod_worker1.id
+            )
+        self.assertEqual(done.responsible_department_id, self.dep_omc)
+
     def test_no_reassign_to_a_user_of_another_company(self):
         company_b = self.env["res.company"].create({"name": "Reassign B"})
         shared = self.env["hr.department"].create({"name": "Shared Desk"})

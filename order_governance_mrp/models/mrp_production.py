@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 # writes after which a manufacturing order may have started, finished or stopped
 STATE_FIELDS = {"state", "qty_producing"}
@@ -57,12 +58,27 @@ class MrpProduction(models.Model):
             orders.invalidate_recordset(["mrp_production_ids", "mrp_production_count"])
 
     def write(self, vals):
+        if STATE_FIELDS & set(vals):
+            self._governance_check_state_writer()
         res = super().write(vals)
         if STATE_FIELDS & set(vals):
             # not while MOs are created and confirmed (no event can hold then):
             # the order's MOs would be read before the procurement made them all
             self.filtered(lambda p: p.state in EVENT_STATES)._governance_raise_events()
         return res
+
+    def _governance_check_state_writer(self):
+        """A manufacturing order's state moves its sale order (events): written
+        by Manufacturing's people and Odoo's flows, not by a salesman who may
+        write the record through sale_mrp's access rights."""
+        if self.env.su or self.env.user.has_group("mrp.group_mrp_user"):
+            return
+        raise AccessError(
+            _(
+                "Only Manufacturing users change the state of a manufacturing "
+                "order: it moves the sale order it was made for."
+            )
+        )
 
     def button_mark_done(self):
         res = super().button_mark_done()
