@@ -47,6 +47,9 @@ def uninstall_hook(env):
     env.cr.execute("DELETE FROM order_governance_check_line")
     env.cr.execute("DELETE FROM order_governance_hold")
     env.cr.execute("DELETE FROM order_governance_stage_log")
+    # the decisions keep their meetings (ondelete='restrict'): the demo meeting
+    # is one of the module's data records
+    env.cr.execute("DELETE FROM order_governance_decision")
     env.cr.execute(
         "UPDATE sale_order SET governance_stage_id = NULL"
         " WHERE governance_stage_id IS NOT NULL"

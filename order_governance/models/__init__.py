@@ -20,6 +20,9 @@ from . import account_move
 from . import account_move_line
 from . import account_payment_register
 from . import mail_activity
+from . import mail_message
+from . import mail_tracking_value
+from . import ir_model_fields
 from . import digest_digest
 from . import order_governance_demo
 from . import order_governance_health_finding

@@ -56,6 +56,7 @@ class CalendarEvent(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._governance_check_meeting_access()
         guarded = sorted(GOVERNANCE_FIELDS & vals.keys())
         if not guarded or self._governance_may_organise():
             return super().write(vals)
@@ -68,6 +69,58 @@ class CalendarEvent(models.Model):
         ):
             raise AccessError(self._governance_organise_error())
         return result
+
+    def unlink(self):
+        self._governance_check_meeting_access()
+        events = self
+        if self.env.context.get("archive_on_error"):
+            # Calendar drops the occurrences a recurrence no longer has this way
+            # (archived where they cannot be deleted, as its Google sync does):
+            # a meeting with decisions is archived, its decisions stay
+            decided = self._governance_decided()
+            if decided:
+                decided.write({"active": False})
+                events -= decided
+        return super(CalendarEvent, events).unlink()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decisions(self):
+        """Decisions outlive their meeting (``ondelete='restrict'``): said here
+        before the database says it."""
+        decided = self._governance_decided()
+        if decided:
+            raise UserError(
+                _(
+                    "The coordination meeting %s has recorded decisions: it cannot "
+                    "be deleted, its decisions stay with it. Archive it instead.",
+                    ", ".join(decided.sudo().mapped("display_name")),
+                )
+            )
+
+    def _governance_decided(self):
+        """The events of ``self`` with decisions (whoever may read them)."""
+        return self & self.sudo().filtered("governance_decision_ids")
+
+    def _governance_check_meeting_access(self):
+        """A coordination meeting is changed or deleted by its organizer, its
+        attendees and officers only (Calendar lets any employee change or delete
+        any public event)."""
+        if self._governance_may_organise():
+            return
+        user = self.env.user
+        others = self.sudo().filtered(
+            lambda event: event.governance_company_id
+            and event.user_id != user
+            and user.partner_id not in event.partner_ids
+        )
+        if others:
+            raise AccessError(
+                _(
+                    "Only its organizer, its attendees and order management officers "
+                    "change or delete the coordination meeting %s.",
+                    ", ".join(others.mapped("display_name")),
+                )
+            )
 
     def _governance_may_organise(self):
         return self.env.su or self.env.user.has_group(

@@ -1,13 +1,14 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class OrderGovernanceDecision(models.Model):
     """A decision a coordination meeting took on an order. Recording it posts
     a note on the order ("Decision: …", with the meeting linked); the next
-    agenda lists it with how the order stands now."""
+    agenda lists it with how the order stands now. Decisions are appended, never
+    edited nor deleted, and outlive their meeting."""
 
     _name = "order.governance.decision"
     _description = "Coordination Meeting Decision"
@@ -18,7 +19,7 @@ class OrderGovernanceDecision(models.Model):
         comodel_name="calendar.event",
         string="Meeting",
         required=True,
-        ondelete="cascade",
+        ondelete="restrict",
         index=True,
     )
     order_id = fields.Many2one(
@@ -91,3 +92,21 @@ class OrderGovernanceDecision(models.Model):
                 message_type="comment",
             )
         return decisions
+
+    def write(self, vals):
+        self._check_append_only()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_append_only(self):
+        self._check_append_only()
+
+    def _check_append_only(self):
+        # nothing writes a decision after its creation, the engine included
+        if self and not self.env.su:
+            raise AccessError(
+                _(
+                    "A decision of a coordination meeting is never edited nor "
+                    "deleted: record a new one."
+                )
+            )

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from .field_changes import changed_fields
+from .mail_message import HANDOFF_WRITER
 
 # Sale order states and the governance event each one raises.
 STATE_EVENTS = {"sent": "quotation_sent", "sale": "confirmed", "cancel": "cancelled"}
@@ -1123,9 +1124,15 @@ class SaleOrder(models.Model):
             values.update(order._process_attachments_for_post([], [], values))
             values_list.append(values)
         # the tracking values apart: created with their messages, they would be
-        # inserted one message at a time
-        messages = orders._message_create(
-            [dict(values, tracking_value_ids=[]) for values in values_list]
+        # inserted one message at a time. As superuser and as the engine: only
+        # it writes handoff messages (see mail.message).
+        messages = (
+            orders.sudo()
+            .with_context(governance_handoff_writer=HANDOFF_WRITER)
+            ._message_create(
+                [dict(values, tracking_value_ids=[]) for values in values_list]
+            )
+            .with_env(orders.env)
         )
         self.env["mail.tracking.value"].sudo().create(
             [

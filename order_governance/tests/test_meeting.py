@@ -339,8 +339,9 @@ class TestCoordinationMeeting(SlaCase):
                     "governance_company_id": self.company.id,
                 }
             )
+        # invited (a non-attendee may not change the meeting at all)
+        self.last_meeting.partner_ids |= self.prod_manager.partner_id
         meeting = self.last_meeting.with_user(self.prod_manager)
-        meeting.partner_ids |= self.prod_manager.partner_id
         with self.assertRaises(AccessError):
             meeting.governance_period_start = at(TUESDAY, 9)
         with self.assertRaises(AccessError):
