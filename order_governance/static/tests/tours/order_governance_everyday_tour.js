@@ -56,8 +56,8 @@ registry.category("web_tour.tours").add("order_governance_salesperson_quotation_
             run: "click",
         },
         {
-            content: "Saved without an error",
-            trigger: ".o_form_view .o_form_saved",
+            content: "Saved without an error: the line shows 3 out of edition",
+            trigger: ".o_form_view:has(.o_form_saved) .o_field_one2many[name=order_line]:not(:has(.o_selected_row)) .o_data_row td[name=product_uom_qty]:contains(3.00)",
         },
     ],
 });
