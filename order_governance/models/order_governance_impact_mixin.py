@@ -65,6 +65,9 @@ class OrderGovernanceImpactMixin(models.AbstractModel):
             raise AccessError(
                 _("Previewing and applying routing changes is for officers.")
             )
+        # the rule or stage itself, with the record rules (another company's is
+        # not the officer's, whatever a former read left in the cache)
+        self.check_access("read")
         # a rule or stage shared by companies: the officer's companies only
         orders = self._governance_impact_orders().filtered(
             lambda o: o.company_id in self.env.companies

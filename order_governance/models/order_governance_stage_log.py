@@ -540,9 +540,20 @@ class OrderGovernanceStageLog(models.Model):
         subtypes = [self.env.ref("order_governance.mt_governance_handoff").id]
         consult_values = []
         todo = self._todo_type()
-        for stage, logs in self.grouped("stage_id").items():
-            consulted = stage.consulted_department_ids
-            managers = (consulted | stage.informed_department_ids).manager_id.user_id
+        for (stage, company), logs in self.grouped(
+            lambda s: (s.stage_id, s.order_id.company_id)
+        ).items():
+            # a stage shared by companies: each order's own company's departments
+            def ours(departments, company=company):
+                return departments.filtered(
+                    lambda d: not d.company_id or d.company_id == company
+                )
+
+            consulted = ours(stage.consulted_department_ids)
+            managers = (
+                consulted | ours(stage.informed_department_ids)
+            ).manager_id.user_id
+            managers = managers.filtered(lambda u, c=company: c in u.company_ids)
             if not managers:
                 continue
             # "update": add the missing subtypes to managers who already follow
@@ -555,7 +566,7 @@ class OrderGovernanceStageLog(models.Model):
                 check_existing=True,
                 existing_policy="update",
             )
-            for user in consulted.manager_id.user_id:
+            for user in consulted.manager_id.user_id & managers:
                 consult_values += [
                     log._activity_values(
                         user,

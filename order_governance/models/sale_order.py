@@ -424,6 +424,7 @@ class SaleOrder(models.Model):
                 _("A new order starts as a quotation: confirm it with its button.")
             )
         requested = self._governance_pop_requested_stages(vals_list)
+        chosen = [bool(vals.get("owner_department_id")) for vals in vals_list]
         orders = (
             super(SaleOrder, self.with_context(default_governance_stage_id=False))
             .create(vals_list)
@@ -431,8 +432,45 @@ class SaleOrder(models.Model):
         )
         # here, above mail.thread's create: the creator already follows the order
         # when its first activity subscribes the responsible person
+        orders.browse(
+            [order.id for order, owner in zip(orders, chosen, strict=True) if owner]
+        )._governance_check_owner_on_create()
         orders._governance_enter_created(requested)
         return orders
+
+    def _governance_check_owner_on_create(self):
+        """A new order belongs to its salesperson's department, or to one of its
+        creator's; another owning department is the choice of officers and Sales
+        administrators (the department answers for the order)."""
+        user = self.env.user
+        if (
+            self.env.su
+            or user._is_governance_officer()
+            or user.has_group("sales_team.group_sale_manager")
+        ):
+            return
+        mine = user._governance_my_departments()
+        employees = (
+            self.env["hr.employee"].sudo().search([("user_id", "in", self.user_id.ids)])
+        )
+        salesperson_departments = {
+            order.id: employees.filtered(
+                lambda e, o=order: e.user_id == o.user_id
+            ).department_id
+            for order in self
+        }
+        foreign = self.filtered(
+            lambda o: o.owner_department_id not in mine
+            and o.owner_department_id not in salesperson_departments[o.id]
+        )
+        if foreign:
+            raise AccessError(
+                _(
+                    "%(department)s does not own your orders: a new order belongs "
+                    "to its salesperson's department or to yours.",
+                    department=foreign[0].owner_department_id.name,
+                )
+            )
 
     def write(self, vals):
         if "owner_department_id" in vals:
@@ -862,6 +900,12 @@ class SaleOrder(models.Model):
             self._governance_check_cancel_access()
         if self.env.su:
             return
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            # Inventory, Manufacturing and billing users may write orders for
+            # Odoo's flows; the state is Sales' (its buttons)
+            raise AccessError(
+                _("Only Sales users change the state of an order (its buttons).")
+            )
         odd = self.filtered(
             lambda o: o.state != state
             and state not in ODOO_STATE_STEPS.get(o.state, ())

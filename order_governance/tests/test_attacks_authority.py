@@ -188,6 +188,33 @@ class TestSaleStateAttacks(OrderGovernanceCase):
             self.env["sale.order"].search([("partner_id", "=", self.partner.id)])
         )
 
+    def test_inventory_user_does_not_touch_the_state(self):
+        """Odoo's sale_stock lets Inventory users write orders; the state (even
+        Set to Quotation's step) is Sales'."""
+        storekeeper = self.company_user(
+            "og_state_storekeeper", "base.group_user,stock.group_stock_user"
+        )
+        order = self.create_order()
+        order.with_context(disable_cancel_warning=True).action_cancel()
+        with self.assertRaises(AccessError):
+            order.with_user(storekeeper).write({"state": "draft"})
+        self.assertEqual(order.state, "cancel")
+
+    def test_new_order_belongs_to_its_salesperson_or_its_creator(self):
+        """Creating an order owned by a department one has nothing to do with."""
+        Order = self.env["sale.order"].with_user(self.sales_user)
+        with self.assertRaises(AccessError):
+            Order.create(
+                {
+                    "partner_id": self.partner.id,
+                    "owner_department_id": self.dep_logistics.id,
+                }
+            )
+        order = Order.create(
+            {"partner_id": self.partner.id, "owner_department_id": self.dep_sales.id}
+        )
+        self.assertEqual(order.owner_department_id, self.dep_sales)
+
     def test_confirm_does_not_take_an_order_out_of_the_cancel_stage(self):
         """An officer put the quotation in Cancelled: confirming it is refused,
         and the stage stays."""

@@ -136,6 +136,50 @@ class TestLeakAttacks(OrderGovernanceCase):
         with self.assertRaises(AccessError):
             meeting.with_user(self.officer).read(["description"])
 
+    def test_other_company_workbook_digest_and_routing_changes(self):
+        """The KPI export for company B, B's digest, the impact of B's stage:
+        refused to company A's people."""
+        with self.assertRaises(AccessError):
+            self.env["order.governance.kpi.export"].with_user(self.officer).create(
+                {"company_ids": [Command.set(self.company_b.ids)]}
+            )
+        digest = self.env["digest.digest"].create(
+            {"name": "B's digest", "company_id": self.company_b.id}
+        )
+        with self.assertRaises(AccessError):
+            digest.with_user(self.officer).read(["name"])
+        stage_b = self.env["order.governance.stage"].search(
+            [("company_id", "=", self.company_b.id)]
+        )
+        for method in ("governance_impact_preview", "action_governance_reroute"):
+            with self.subTest(method=method), self.assertRaises(AccessError):
+                getattr(stage_b.with_user(self.officer), method)()
+
+    def test_no_consulted_manager_of_another_company(self):
+        """A stage shared by two companies consults company A's Production: the
+        orders of company B involve nobody of company A."""
+        shared = self.env["order.governance.stage"].create(
+            {
+                "name": "Shared Review",
+                "sequence": 5,
+                "consulted_department_ids": [Command.set(self.dep_production.ids)],
+            }
+        )
+        order_b = self.env["sale.order"].create(
+            {"partner_id": self.partner.id, "company_id": self.company_b.id}
+        )
+        self.assertEqual(order_b.governance_stage_id, shared)
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "=", order_b.id),
+                    ("user_id", "=", self.prod_manager.id),
+                ]
+            )
+        )
+        self.assertNotIn(self.prod_manager.partner_id, order_b.message_partner_ids)
+
     def test_consulted_manager_opens_the_order_he_is_consulted_on(self):
         """The activity "Consulted on" leads to an order he can read (not
         write)."""

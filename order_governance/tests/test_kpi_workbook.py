@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .test_kpi_report import KpiCase
@@ -94,17 +94,11 @@ class TestKpiWorkbook(KpiCase):
         rule = self.give_production_to(self.log_worker)
         rule.responsible_department_id = self.dep_logistics
         other = self.env["res.company"].create({"name": "Not Mine"})
-        wizard = (
-            self.env["order.governance.kpi.export"]
-            .with_user(self.officer)
-            .create(
-                {
-                    "date_from": date(2026, 11, 23),
-                    "date_to": date(2026, 11, 24),
-                    "company_ids": [(6, 0, (self.company | other).ids)],
-                }
-            )
-        )
+        Export = self.env["order.governance.kpi.export"].with_user(self.officer)
+        period = {"date_from": date(2026, 11, 23), "date_to": date(2026, 11, 24)}
+        with self.assertRaises(AccessError):  # not his company: refused, not dropped
+            Export.create({**period, "company_ids": [(6, 0, other.ids)]})
+        wizard = Export.create({**period, "company_ids": [(6, 0, self.company.ids)]})
         sheet = load_workbook(io.BytesIO(wizard._workbook_bytes()))["RACI"]
         rows = [row for row in sheet.iter_rows(values_only=True)]
         self.assertEqual(rows[0][0], self.company.name)  # not the foreign company

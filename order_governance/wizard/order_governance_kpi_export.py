@@ -4,6 +4,7 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..report.order_governance_report_mixin import replica_env
 
@@ -31,6 +32,17 @@ class OrderGovernanceKpiExport(models.TransientModel):
         string="Departments",
         help="Leave empty for every department you may see.",
     )
+
+    @api.constrains("company_ids")
+    def _check_companies(self):
+        for export in self:
+            foreign = export.company_ids.filtered(
+                lambda c: not self.env.user._governance_in_company(c)
+            )
+            if foreign:
+                raise AccessError(
+                    _("You do not belong to %s.", ", ".join(foreign.mapped("name")))
+                )
 
     def _domains(self):
         """(stays in the period, backlog now) for the chosen companies/departments."""
