@@ -274,6 +274,11 @@ WRITE_ALLOWED = {
 }
 
 CREATE_ALLOWED = {
+    "sale.order.owner_department_id": (
+        lambda r, t: r.officer or r.has("sales_team.group_sale_manager"),
+        "README: a new order belongs to its salesperson's department or its "
+        "creator's; officers and Sales administrators choose another",
+    ),
     "order.governance.decision": (
         lambda r, t: r.officer,
         "ir.model.access: officers record meeting decisions",
@@ -1865,8 +1870,8 @@ def required_values(admin, catalogue, world, role, model):
     return values
 
 
-def create_allowed(role, model):
-    for key in (model, "*"):
+def create_allowed(role, model, name=None):
+    for key in (f"{model}.{name}", model, "*"):
         if key in CREATE_ALLOWED:
             predicate, why = CREATE_ALLOWED[key]
             if predicate(role, {}):
@@ -1931,7 +1936,7 @@ def _probe_create(admin, role, model, member, values, name, rec):
             _cleanup(admin, model, new_id)
             return
         detail = f"created #{new_id} with {name}={stored!r}"
-    why = create_allowed(role, model)
+    why = create_allowed(role, model, name)
     rec.add(
         role,
         "create",

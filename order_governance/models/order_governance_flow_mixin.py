@@ -930,19 +930,38 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         if unmatched:
             matches.append((Rule, unmatched))
         result = {}
-        for rule, orders in matches:
-            department = (rule.responsible_department_id if rule else None) or (
+        for rule, rule_orders in matches:
+            chosen = (rule.responsible_department_id if rule else None) or (
                 stage.sudo().responsible_department_id
             )
-            notes = []
-            users = rule._assign_users(orders, department, preview=preview, notes=notes)
-            for order in orders:
-                result[order.id] = {
-                    "department": department,
-                    "user": users[order.id],
-                    "rule": rule,
-                    "note": "; ".join(notes),
-                }
+            # a stage or rule shared by companies may name another company's
+            # department: the order's own order management department takes it
+            for department, orders in rule_orders.grouped(
+                lambda o, d=chosen: d
+                if not d.company_id or d.company_id == o.company_id
+                else o.company_id.sudo().order_management_department_id
+            ).items():
+                notes = []
+                # the other company's rule does not pick among our people
+                assigner = rule if department == chosen else Rule
+                if department != chosen:
+                    notes.append(
+                        _(
+                            "%(department)s belongs to another company: the order "
+                            "management department takes it",
+                            department=chosen.name,
+                        )
+                    )
+                users = assigner._assign_users(
+                    orders, department, preview=preview, notes=notes
+                )
+                for order in orders:
+                    result[order.id] = {
+                        "department": department,
+                        "user": users[order.id],
+                        "rule": assigner,
+                        "note": "; ".join(notes),
+                    }
         return result
 
     def _governance_create_stays(

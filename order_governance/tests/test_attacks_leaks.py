@@ -180,6 +180,32 @@ class TestLeakAttacks(OrderGovernanceCase):
         )
         self.assertNotIn(self.prod_manager.partner_id, order_b.message_partner_ids)
 
+    def test_shared_stage_routes_to_the_orders_own_company(self):
+        """A stage shared by the companies names company A's Production: an order
+        of company B goes to company B's order management department, and
+        nobody of company A gets its activity."""
+        omc_b = self.env["hr.department"].create(
+            {"name": "B Order Management", "company_id": self.company_b.id}
+        )
+        self.company_b.order_management_department_id = omc_b
+        shared = self.env["order.governance.stage"].create(
+            {
+                "name": "Shared Making",
+                "sequence": 5,
+                "responsible_department_id": self.dep_production.id,
+            }
+        )
+        order_b = self.env["sale.order"].create(
+            {"partner_id": self.partner.id, "company_id": self.company_b.id}
+        )
+        self.assertEqual(order_b.governance_stage_id, shared)
+        self.assertEqual(order_b.responsible_department_id, omc_b)
+        self.assertIn(
+            "belongs to another company", self.open_logs(order_b).routing_note
+        )
+        order_a = self.create_order()
+        self.assertEqual(order_a.responsible_department_id, self.dep_production)
+
     def test_consulted_manager_opens_the_order_he_is_consulted_on(self):
         """The activity "Consulted on" leads to an order he can read (not
         write)."""
