@@ -228,6 +228,10 @@ def is_admin(role):
     return role.has("base.group_system")
 
 
+FOLLOWER_WHY = (
+    "Odoo's mail: the followers of a document post on it (the consulted and "
+    "informed managers of a stage follow its orders' handoffs from then on)"
+)
 ADMIN_WHY = (
     "Settings administrators belong to both companies and configure everything: "
     "a record of another company is theirs too"
@@ -1459,6 +1463,7 @@ class Catalogue:
                 "write_date",
                 "governance_hold_ids",
                 "message_ids",
+                "message_partner_ids",
             ],
         )
         stage_rows = self.admin.read(
@@ -1492,6 +1497,7 @@ class Catalogue:
                 "holds": len(row["governance_hold_ids"]),
                 "stays": len(row["stage_log_ids"]),
                 "messages": len(row["message_ids"]),
+                "followers": set(row["message_partner_ids"]),
             }
 
     def readable(self, role, model):
@@ -2076,7 +2082,7 @@ def run_call(role, model, method, ids, args, kwargs):
     return attempt(role.session.call, model, method.name, ids, *args, **kwargs)
 
 
-IGNORED_FACTS = {"name", "probe", "owner", "attendees"}
+IGNORED_FACTS = {"name", "probe", "owner", "attendees", "followers"}
 
 
 def changes(before, after):
@@ -2155,6 +2161,8 @@ def classify_call(
                 "refused",
                 f"accepted, nothing changed on the order ({answer[:80]})",
             )
+        if method.name == "message_post" and role.partner in facts.get("followers", ()):
+            return rec.add(role, "call", model, member, target, "allowed", FOLLOWER_WHY)
         if facts.get("order"):
             return rec.add(
                 role,
