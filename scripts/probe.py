@@ -321,11 +321,17 @@ CALL_ALLOWED = {
     ),
     ("sale.order", "governance_move"): (
         lambda r, t: (
-            r.officer_of(t.get("company"))
-            if t.get("variant") == "forced"
-            else _movers(r, t) and _open_stage(t)
+            is_admin(r)
+            or (
+                r.officer_of(t.get("company"))
+                if t.get("variant") in ("forced", "back")
+                else _movers(r, t) and _open_stage(t)
+            )
+            or (t.get("variant") == "back" and _movers(r, t) and _open_stage(t))
         ),
-        "README: back with a reason by the movers; forced jumps by officers",
+        "README: back with a reason by the movers (officers also out of a final "
+        "stage: rework of a done order); forced jumps by officers; Settings "
+        "administrators configure everything",
     ),
     ("sale.order", "governance_hold"): (
         lambda r, t: _movers(r, t) and _open_stage(t) and not t.get("on_hold"),

@@ -277,8 +277,12 @@ class TestMultiCompany(OrderGovernanceCase):
             allowed_company_ids=(self.company | self.other).ids
         )
         self.assertEqual(everywhere.governance_impact_preview()["count"], 1)
+        # another company's stage or rule is not his: refused (issue 24), not
+        # answered with an empty impact
         for changed in (self.other_stage, self.other_rule):
             changed = changed.with_user(self.officer)
-            self.assertEqual(changed.governance_impact_preview()["count"], 0)
-            changed.action_governance_reroute()
+            for method in ("governance_impact_preview", "action_governance_reroute"):
+                with self.subTest(model=changed._name, method=method):
+                    with self.assertRaises(AccessError):
+                        getattr(changed, method)()
         self.assertFalse(other_order.responsible_user_id)

@@ -252,6 +252,17 @@ class TestBadInputAttacks(OrderGovernanceCase):
         )
         self.assertFalse(dashboard.line_ids)
 
+    def test_bottleneck_figures_are_not_typed(self):
+        """A dashboard's line is computed: writing NaN into it was stored, and the
+        web client could not read the dashboard back."""
+        self.put_in(self.create_order(), self.stage_production)
+        dashboard = self.env["order.governance.bottleneck"].with_user(self.officer)
+        dashboard = dashboard.create({})
+        line = dashboard.line_ids[:1]
+        self.assertTrue(line)
+        with self.assertRaises(AccessError):
+            line.write({"order_hours": float("nan")})
+
     def test_meeting_duration_is_bounded(self):
         Meeting = self.env["order.governance.meeting"].with_user(self.officer)
         for duration in (1e9, float("nan"), float("inf"), 0, -1):

@@ -1,4 +1,5 @@
 from odoo import _, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import format_duration
 
 
@@ -9,6 +10,15 @@ class OrderGovernanceBottleneckLine(models.TransientModel):
     _description = "Order Governance Bottleneck Stage"
     _order = "rank"
     _rec_name = "stage_id"
+
+    def write(self, vals):
+        """The figures are the dashboard's, computed from the stays: nobody types
+        them (a client could write any number, NaN included)."""
+        if not self.env.su:
+            raise AccessError(
+                _("The bottleneck figures are computed: change the period instead.")
+            )
+        return super().write(vals)
 
     bottleneck_id = fields.Many2one(
         comodel_name="order.governance.bottleneck", required=True, ondelete="cascade"
