@@ -31,3 +31,10 @@ def _differs(records, fname, value):
         elif current != value:
             return True
     return False
+
+
+def field_labels(records, fnames):
+    """The fields' labels, in the user's language, for a message."""
+    return ", ".join(
+        records._fields[fname]._description_string(records.env) for fname in fnames
+    )

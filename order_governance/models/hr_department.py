@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import format_date
 
-from .field_changes import changed_fields
+from .field_changes import changed_fields, field_labels
 
 # The fields the module takes authority from: who manages a department (and so
 # moves, cancels and sees its orders), what it belongs to, who stands in.
@@ -54,10 +54,7 @@ class HrDepartment(models.Model):
                 _(
                     "Only HR officers and order governance administrators may change "
                     "a department's %(fields)s: they decide who manages which orders.",
-                    fields=", ".join(
-                        self._fields[fname]._description_string(self.env)
-                        for fname in changed
-                    ),
+                    fields=field_labels(self, changed),
                 )
             )
 

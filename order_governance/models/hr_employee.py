@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.exceptions import AccessError
 
-from .field_changes import changed_fields
+from .field_changes import changed_fields, field_labels
 
 # An employee's department makes him one of its executors (and its orders his);
 # his user links him to it.
@@ -42,9 +42,6 @@ class HrEmployee(models.Model):
                 _(
                     "Only HR officers and order governance administrators may change "
                     "an employee's %(fields)s: it decides which orders he works on.",
-                    fields=", ".join(
-                        self._fields[fname]._description_string(self.env)
-                        for fname in changed
-                    ),
+                    fields=field_labels(self, changed),
                 )
             )

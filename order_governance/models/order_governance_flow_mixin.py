@@ -428,18 +428,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             raise UserError(
                 _("%s is already on hold.", ", ".join(held.mapped("display_name")))
             )
-        ended = self.filtered(
-            lambda o: o.governance_stage_id.is_final or o.governance_stage_id.is_cancel
-        )
-        if ended:
-            raise UserError(
-                _(
-                    "%(orders)s is in %(stage)s: its flow has ended, there is no "
-                    "work to hold.",
-                    orders=", ".join(ended.mapped("display_name")),
-                    stage=ended[0].governance_stage_id.name,
-                )
+        self._governance_refuse_ended(
+            _(
+                "%(orders)s is in %(stage)s: its flow has ended, there is no work "
+                "to hold."
             )
+        )
         stays = self._governance_open_stays()
         if len(stays) != len(self):
             raise UserError(_("Only orders in a governed stage can be put on hold."))
@@ -463,6 +457,21 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         self._track_set_log_message(body)
         self._governance_engine().write({"governance_on_hold": True})
         return True
+
+    def _governance_refuse_ended(self, message):
+        """Refuse, with ``message`` (translated, with ``%(orders)s`` and
+        ``%(stage)s``), orders whose flow has ended: a final or cancel stage."""
+        ended = self.filtered(
+            lambda o: o.governance_stage_id.is_final or o.governance_stage_id.is_cancel
+        )
+        if ended:
+            raise UserError(
+                message
+                % {
+                    "orders": ", ".join(ended.mapped("display_name")),
+                    "stage": ended[0].governance_stage_id.name,
+                }
+            )
 
     def governance_resume(self):
         """End the hold: the deadline moves by the paused working hours."""
@@ -489,18 +498,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             raise UserError(
                 self.env._("Only orders in a governed stage can be reassigned.")
             )
-        ended = self.filtered(
-            lambda o: o.governance_stage_id.is_final or o.governance_stage_id.is_cancel
-        )
-        if ended:
-            raise UserError(
-                self.env._(
-                    "%(orders)s is in %(stage)s: its flow has ended, there is no "
-                    "work to reassign.",
-                    orders=", ".join(ended.mapped("display_name")),
-                    stage=ended[0].governance_stage_id.name,
-                )
+        self._governance_refuse_ended(
+            self.env._(
+                "%(orders)s is in %(stage)s: its flow has ended, there is no work "
+                "to reassign."
             )
+        )
         foreign = self.filtered(
             lambda o: department.company_id and department.company_id != o.company_id
         )
