@@ -24,6 +24,8 @@ from . import mail_message
 from . import mail_tracking_value
 from . import ir_model_fields
 from . import digest_digest
+from . import ir_websocket
+from . import order_governance_department_digest
 from . import order_governance_demo
 from . import order_governance_health_finding
 from . import calendar_event

@@ -5,7 +5,7 @@ from functools import reduce
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tools import SQL
 
 from . import working_hours
@@ -17,6 +17,35 @@ SLA_STATUSES = [
     ("at_risk", "At Risk"),
     ("breached", "Breached"),
 ]
+# The desk's order of work: late first, then at risk, then by deadline (on track
+# and no SLA), held orders after them, orders whose flow ended or never began last.
+# A selection whose keys sort as the desk does (the column holds the key).
+URGENCIES = [
+    ("0", "Late"),
+    ("1", "At Risk"),
+    ("2", "In Time"),
+    ("3", "On Hold"),
+    ("4", "Not Open"),
+]
+URGENCY_BREACHED, URGENCY_AT_RISK, URGENCY_OPEN, URGENCY_HELD, URGENCY_NONE = (
+    key for key, _label in URGENCIES
+)
+URGENCY_OF_STATUS = {"breached": URGENCY_BREACHED, "at_risk": URGENCY_AT_RISK}
+DESK_ORDER = "governance_urgency, stage_deadline, date_order desc, id desc"
+# What an open desk or form shows and a handoff changes: the engine's writes of
+# these fields are announced on the bus (``_governance_announce``).
+LIVE_FIELDS = frozenset(
+    {
+        "governance_stage_id",
+        "responsible_department_id",
+        "responsible_user_id",
+        "governance_on_hold",
+        "stage_deadline",
+        "sla_status",
+    }
+)
+LIVE_CHANNEL = "order_governance"
+LIVE_NOTIFICATION = "order_governance/records_changed"
 # Odoo's kanban colour indexes: red, orange, green.
 SLA_COLORS = {"breached": 1, "at_risk": 2, "on_track": 10}
 # The order's lead time figures, written from its stays by the moves.
@@ -37,6 +66,7 @@ GOVERNED_FIELDS = frozenset(
         "responsible_user_id",
         "stage_entered_at",
         "stage_deadline",
+        "governance_urgency",
         "sla_status",
         "rework_count",
         "governance_on_hold",
@@ -154,6 +184,16 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     governance_on_hold = fields.Boolean(
         string="On Hold", copy=False, readonly=True, index=True, tracking=True
     )
+    governance_urgency = fields.Selection(
+        selection=URGENCIES,
+        string="Urgency",
+        compute="_compute_governance_urgency",
+        store=True,
+        index=True,
+        help="The desk's order of work: late orders first, then those at risk, then "
+        "the others by deadline; orders on hold after them. Not Open: done, "
+        "cancelled or not in the flow.",
+    )
     governance_norms = fields.Html(
         related="governance_stage_id.norms", string="Operating Norms"
     )
@@ -252,6 +292,24 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         days = int(seconds // 86400)
         return self.env._("1 day") if days == 1 else self.env._("%s days", days)
 
+    @api.depends(
+        "sla_status",
+        "governance_on_hold",
+        "governance_stage_id.is_final",
+        "governance_stage_id.is_cancel",
+    )
+    def _compute_governance_urgency(self):
+        for order in self:
+            stage = order.governance_stage_id
+            if not stage or stage.is_final or stage.is_cancel:
+                order.governance_urgency = URGENCY_NONE
+            elif order.governance_on_hold:
+                order.governance_urgency = URGENCY_HELD
+            else:
+                order.governance_urgency = URGENCY_OF_STATUS.get(
+                    order.sla_status, URGENCY_OPEN
+                )
+
     @api.depends("sla_status")
     def _compute_governance_sla_color(self):
         for order in self:
@@ -267,7 +325,29 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
 
     @api.model
     def _read_group_governance_stage_ids(self, stages, domain):
-        return stages.search([])
+        """Officers see every column; other people the columns of their work
+        (stages their departments execute) and those holding the orders they see,
+        so that their own columns are on screen rather than after eight others."""
+        if self.env.user._is_governance_officer():
+            return stages.search([])
+        mine = self.env.user._governance_my_departments()
+        rules = (
+            self.env["order.governance.rule"]
+            .sudo()
+            .search([("responsible_department_id", "in", mine.ids)])
+        )
+        domain = [("id", "in", stages.ids)]
+        if mine:
+            domain = [
+                "|",
+                "|",
+                ("responsible_department_id", "in", mine.ids),
+                ("id", "in", rules.stage_ids.ids),
+                *domain,
+            ]
+            if rules.filtered(lambda rule: not rule.stage_ids):
+                domain = []  # a rule for every stage: every column is his
+        return stages.search(domain)
 
     # ------------------------------------------------------------------
     # CRUD: the write guard
@@ -321,6 +401,8 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
 
     def write(self, vals):
         if self._governance_is_engine():
+            if LIVE_FIELDS & set(vals):
+                self._governance_announce()
             return super().write(vals)
         self._governance_check_governed_write(vals)
         if "governance_stage_id" not in vals:
@@ -335,6 +417,27 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             raise UserError(_("An order in the flow cannot leave it: choose a stage."))
         self._governance_transition(stage)
         return res
+
+    def _governance_announce(self):
+        """Tell the open desks and forms that these records changed: one bus
+        notification per company for the whole transaction, carrying ids only
+        (each client reloads what its user may read), sent once committed."""
+        data = self.env.cr.precommit.data
+        changed = data.setdefault(f"{LIVE_CHANNEL}.{self._name}", defaultdict(set))
+        if not changed:
+            self.env.cr.precommit.add(self._governance_send_announcements)
+        for record in self.sudo():
+            changed[record.company_id.id].add(record.id)
+
+    def _governance_send_announcements(self):
+        changed = self.env.cr.precommit.data.pop(f"{LIVE_CHANNEL}.{self._name}", {})
+        companies = self.env["res.company"].sudo().browse(filter(None, changed))
+        for company in companies.exists():
+            self.env["bus.bus"]._sendone(
+                (company, LIVE_CHANNEL),
+                LIVE_NOTIFICATION,
+                {"model": self._name, "ids": sorted(changed[company.id])},
+            )
 
     def _governance_is_engine(self):
         return self.env.context.get("governance_engine") is _ENGINE
@@ -457,6 +560,26 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         self._track_set_log_message(body)
         self._governance_engine().write({"governance_on_hold": True})
         return True
+
+    def _governance_refuse_held(self):
+        """A held order is resumed before it moves: the resume records the hold's
+        time and reason, which a move would silently cut short. The dialog offers
+        the Resume button."""
+        held = self.filtered("governance_on_hold")
+        if not held:
+            return
+        holds = held.governance_hold_ids.filtered(lambda hold: not hold.date_end)
+        raise RedirectWarning(
+            self.env._(
+                "%(orders)s is on hold (%(reasons)s). Resume it first: its time on "
+                "hold is then recorded, and the order can move on.",
+                orders=", ".join(held.mapped("display_name")),
+                reasons=", ".join(sorted(set(holds.reason_id.mapped("name")))),
+            ),
+            self.env.ref("order_governance.sale_order_action_governance_resume").id,
+            self.env._("Resume"),
+            {"active_model": held._name, "active_ids": held.ids, "active_id": held.ids[0]},
+        )
 
     def _governance_refuse_ended(self, message):
         """Refuse, with ``message`` (translated, with ``%(orders)s`` and
@@ -651,6 +774,8 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         stage = stage.with_env(orders.env)
         if not system:
             orders._governance_check_move_access()
+            if not forced:
+                orders._governance_refuse_held()
         elif not created:
             orders._governance_lock()  # a user's move locked them above
         rework = orders.filtered(lambda o: o._governance_is_backward(stage))

@@ -29,6 +29,13 @@ class ResCompany(models.Model):
         help="When a person's time off starts, the open orders he is responsible for "
         "go to his department's deputy, else its manager (recorded as reassignments).",
     )
+    governance_department_digest = fields.Boolean(
+        string="Daily To-Do of Each Department's Waiting Orders",
+        default=True,
+        help="Once a day, each person of a stage's executing department gets one "
+        "to-do listing the open orders waiting there that someone else is named "
+        "for (updated while it is open, done when nothing waits).",
+    )
     governance_monthly_workbook = fields.Boolean(
         string="Monthly KPI Workbook by E-mail",
         help="On the first day of each month, e-mail the previous month's KPI workbook "

@@ -24,6 +24,9 @@ class ResConfigSettings(models.TransientModel):
     governance_monthly_workbook = fields.Boolean(
         related="company_id.governance_monthly_workbook", readonly=False
     )
+    governance_department_digest = fields.Boolean(
+        related="company_id.governance_department_digest", readonly=False
+    )
     governance_health_error_count = fields.Integer(
         string="Health Errors",
         compute="_compute_governance_health_error_count",

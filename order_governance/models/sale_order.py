@@ -8,6 +8,7 @@ from odoo.tools import format_date
 
 from .field_changes import changed_fields
 from .mail_message import HANDOFF_WRITER
+from .order_governance_flow_mixin import DESK_ORDER, URGENCY_NONE
 
 # Sale order states and the governance event each one raises.
 STATE_EVENTS = {"sent": "quotation_sent", "sale": "confirmed", "cancel": "cancelled"}
@@ -101,6 +102,13 @@ class SaleOrder(models.Model):
         compute="_compute_governance_in_my_department",
         search="_search_governance_in_my_department",
         string="In My Department",
+    )
+    governance_my_work = fields.Boolean(
+        compute="_compute_governance_my_work",
+        search="_search_governance_my_work",
+        string="My Work",
+        help="Open orders you are responsible for, or that wait in a department you "
+        "work in or manage.",
     )
 
     # ------------------------------------------------------------------
@@ -407,6 +415,29 @@ class SaleOrder(models.Model):
             "|",
             ("responsible_department_id", "in", ids),
             ("owner_department_id", "in", ids),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends_context("uid")
+    @api.depends(
+        "responsible_user_id", "responsible_department_id", "governance_urgency"
+    )
+    def _compute_governance_my_work(self):
+        mine = self.env.user._governance_my_departments()
+        for order in self:
+            order.governance_my_work = order.governance_urgency != URGENCY_NONE and (
+                order.responsible_user_id == self.env.user
+                or order.responsible_department_id in mine
+            )
+
+    def _search_governance_my_work(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on 'My Work'."))
+        domain = [
+            ("governance_urgency", "!=", URGENCY_NONE),
+            "|",
+            ("responsible_user_id", "=", self.env.uid),
+            ("responsible_department_id", "in", self.env.user._governance_my_departments().ids),
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 

@@ -46,10 +46,21 @@ class TestInstall(TransactionCase):
         self.assertTrue(admin.has_group("order_governance.group_governance_admin"))
 
     def test_menus(self):
-        """Configuration and Reporting menus sit under Sales; the officers' tools
-        (Health Check, Responsibility Matrix) under Reporting, for officers."""
+        """The Orders app holds My Work, the Order Desk, Reporting and
+        Configuration; the officers' tools (Health Check, Responsibility Matrix)
+        sit under Reporting, for officers. Sales' own menus stay Sales'."""
+        root = self.env.ref("order_governance.order_governance_root_menu")
+        self.assertFalse(root.parent_id)
+        self.assertTrue(root.web_icon)
+        self.assertEqual(
+            root.child_id[:2].mapped("action"),
+            [
+                self.env.ref("order_governance.sale_order_action_my_work"),
+                self.env.ref("order_governance.sale_order_action_order_desk_open"),
+            ],
+        )
         config = self.env.ref("order_governance.order_governance_config_menu")
-        self.assertEqual(config.parent_id, self.env.ref("sale.menu_sale_config"))
+        self.assertEqual(config.parent_id, root)
         self.assertEqual(
             {menu.action for menu in config.child_id},
             {
@@ -59,12 +70,37 @@ class TestInstall(TransactionCase):
             },
         )
         report = self.env.ref("order_governance.order_governance_report_menu")
-        self.assertEqual(report.parent_id, self.env.ref("sale.menu_sale_report"))
+        self.assertEqual(report.parent_id, root)
         officer = self.env.ref("order_governance.group_governance_officer")
         for xmlid in ("health_check", "matrix"):
             menu = self.env.ref(f"order_governance.order_governance_{xmlid}_menu")
             self.assertEqual(menu.parent_id, report)
             self.assertEqual(menu.groups_id, officer)
+        governance = self.env.ref("order_governance.group_governance_user").category_id
+        for xmlid in ("sale.menu_sale_report", "sale.menu_sale_config"):
+            self.assertFalse(
+                self.env.ref(xmlid).groups_id.filtered(
+                    lambda g: g.category_id == governance
+                )
+            )
+
+    def test_department_manager_menus_show_him_something(self):
+        """A department manager (not a sales manager) sees the Orders app and its
+        reports, and no Sales Analysis menus that would show him nothing."""
+        manager = new_test_user(
+            self.env,
+            login="og_menu_manager2",
+            groups="base.group_user,order_governance.group_governance_manager",
+        )
+        visible = set(self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids())
+        self.assertIn(
+            self.env.ref("order_governance.order_governance_kpi_report_menu").id,
+            visible,
+        )
+        self.assertIn(
+            self.env.ref("order_governance.order_governance_my_work_menu").id, visible
+        )
+        self.assertNotIn(self.env.ref("sale.menu_sale_report").id, visible)
 
     def test_officer_reaches_his_tools_by_menu(self):
         """An officer (not an administrator) sees Health Check and Responsibility

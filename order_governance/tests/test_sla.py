@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, RedirectWarning, UserError
 from odoo.tests import tagged
 
 from .common import OrderGovernanceCase
@@ -194,15 +194,50 @@ class TestHold(SlaCase):
         with self.assertRaises(UserError):
             order.governance_hold(reason)
 
-    def test_moving_a_held_order_ends_its_hold(self):
-        """Whoever may move an order may move it while it is on hold (without the
-        right to hold or resume it): the move ends the hold."""
+    def test_next_on_a_held_order_asks_to_resume_first(self):
+        """Next Stage on a held order is refused with the Resume button; resumed,
+        the hold's time is recorded and Next moves it on."""
         reason = self.env.ref("order_governance.hold_reason_customer")
         order = self.enter_production(at(MONDAY, 8))
         with freeze_time(at(MONDAY, 10)):
             order.with_user(self.officer).governance_hold(reason)
         with freeze_time(at(MONDAY, 14)):
+            with self.assertRaises(RedirectWarning) as caught:
+                order.with_user(self.prod_worker1).action_governance_next()
+            message, action_id, button, context = caught.exception.args
+            self.assertIn(order.name, message)
+            self.assertIn(reason.name, message)
+            self.assertEqual(
+                action_id,
+                self.env.ref("order_governance.sale_order_action_governance_resume").id,
+            )
+            self.assertEqual(context["active_ids"], order.ids)
+            self.assertEqual(order.governance_stage_id, self.stage_production)
+            self.assertTrue(order.governance_on_hold)
+            # the dialog's button, as the executor
+            action = self.env.ref(
+                "order_governance.sale_order_action_governance_resume"
+            ).with_user(self.prod_worker1)
+            action.with_context(
+                active_model="sale.order", active_ids=order.ids, active_id=order.id
+            ).run()
+        self.assertFalse(order.governance_on_hold)
+        self.assertEqual(order.governance_hold_ids.date_end, at(MONDAY, 14))
+        self.assertEqual(order.governance_hold_ids.paused_hours, 3)  # 12-13 is lunch
+        with freeze_time(at(MONDAY, 15)):
             order.with_user(self.prod_worker1).action_governance_next()
+        self.assertEqual(order.governance_stage_id, self.stage_shipping)
+
+    def test_forced_move_of_a_held_order_ends_its_hold(self):
+        """An officer's forced move of a held order ends the hold."""
+        reason = self.env.ref("order_governance.hold_reason_customer")
+        order = self.enter_production(at(MONDAY, 8))
+        with freeze_time(at(MONDAY, 10)):
+            order.with_user(self.officer).governance_hold(reason)
+        with freeze_time(at(MONDAY, 14)):
+            order.with_user(self.officer).governance_move(
+                self.stage_shipping, reason="customer called", force=True
+            )
         self.assertEqual(order.governance_stage_id, self.stage_shipping)
         self.assertFalse(order.governance_on_hold)
         self.assertEqual(order.governance_hold_ids.date_end, at(MONDAY, 14))
