@@ -39,7 +39,11 @@ class OrderGovernanceStage(models.Model):
     )
     fold = fields.Boolean(
         string="Folded in Kanban",
-        help="Fold this stage's column in the order kanban.",
+        compute="_compute_fold",
+        store=True,
+        readonly=False,
+        help="Fold this stage's column in the order kanban. Final and cancel "
+        "stages fold by default: the desk shows the work still to do.",
     )
     is_final = fields.Boolean(
         string="Final Stage",
@@ -189,6 +193,11 @@ class OrderGovernanceStage(models.Model):
             )
 
     # Counted with the reader's rights in the companies he works in.
+    @api.depends("is_final", "is_cancel")
+    def _compute_fold(self):
+        for stage in self:
+            stage.fold = stage.is_final or stage.is_cancel
+
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_order_count(self):
         """One grouped count for all stages, with the user's access rights."""

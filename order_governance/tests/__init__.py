@@ -37,3 +37,4 @@ from . import test_attacks_authority
 from . import test_attacks_leaks
 from . import test_attacks_gates
 from . import test_attacks_commercial
+from . import test_live_desk
