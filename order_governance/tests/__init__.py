@@ -38,3 +38,4 @@ from . import test_attacks_leaks
 from . import test_attacks_gates
 from . import test_attacks_commercial
 from . import test_live_desk
+from . import test_live_tours
