@@ -34,6 +34,9 @@ import dev  # noqa: E402  (the project's commands: PostgreSQL, Odoo, packages)
 TARGET = dev.ROOT / dev.MODULE / "static" / "description"
 DATABASE = "og_screenshots"
 WIDTH, HEIGHT = 1600, 1000
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+# the demo's production worker (password = login): his My Work and his phone
+EXECUTOR = "og_production_worker"
 ACTION = f"/odoo/action-{dev.MODULE}"
 # The web client is busy while any of these is on the page.
 BUSY = ".o_loading_indicator, .o_spinner, .o_blockUI, .o_view_sample_data"
@@ -453,6 +456,7 @@ def take_screenshots(odoo, browser, base_url, lang):
         ".o_kanban_renderer .o_kanban_record",
     )
     browser.screenshot(target("order_desk"))
+    shoot_executor(odoo, base_url, lang, target)
     shoot_order_form(browser, base_url, pick_order(odoo), target("order_form"))
     browser.open(
         f"{base_url}{ACTION}.order_governance_stage_action/{pick_stage(odoo)}",
@@ -503,6 +507,44 @@ def shoot_meeting(odoo, browser, base_url, target):
     )
     browser.wait_idle(".o_notebook .o_field_one2many .o_data_row")
     browser.screenshot(target("meeting_decisions"))
+
+
+def shoot_executor(odoo, base_url, lang, target):
+    """What a production worker sees when he opens Odoo (My Work, in the Orders
+    app), and an order of his on a phone (390 px wide) with Next Stage in sight."""
+    login = EXECUTOR
+    users = odoo.call("res.users", "search", [("login", "=", login)])
+    if not users:
+        return
+    odoo.call("res.users", "write", users, {"lang": lang})
+    executor = Odoo(base_url, odoo.dbname)
+    session = executor.login(login, login)
+    orders = executor.call(
+        "sale.order",
+        "search",
+        [("responsible_user_id", "=", executor.uid), ("governance_urgency", "!=", "4")],
+        order="governance_urgency, stage_deadline",
+        limit=1,
+    )
+    for width, height, name, url, ready in (
+        (WIDTH, HEIGHT, "my_work", f"{base_url}/odoo/my-work", ".o_kanban_record"),
+        (
+            PHONE_WIDTH,
+            PHONE_HEIGHT,
+            "phone_order",
+            f"{base_url}/odoo/my-work/{orders[0]}" if orders else None,
+            ".o_form_view .o_governance_mobile_actions",
+        ),
+    ):
+        if not url:
+            continue
+        browser = Browser(width=width, height=height)
+        try:
+            browser.set_cookie(base_url, "session_id", session)
+            browser.open(url, ready)
+            browser.screenshot(target(name))
+        finally:
+            browser.close()
 
 
 def xmlid(odoo, name):

@@ -30,7 +30,8 @@ class OrderGovernanceDemo(models.AbstractModel):
         """Walk the demo orders through the flow, then back-date their stays so that
         the open ones stand on track, at risk or late and the closed ones spread over
         the last weeks; deadlines follow the back-dated entries. The SLA watch then
-        runs as its cron would: the desk shows breaches, the chatter escalations."""
+        runs as its cron would: the desk shows breaches, the chatter escalations;
+        and the daily department to-do tells each department's people what waits."""
         now = fields.Datetime.now()
         orders = self.env["sale.order"]
         for index, xmlid in enumerate(order_xmlids):
@@ -41,6 +42,7 @@ class OrderGovernanceDemo(models.AbstractModel):
         self._refresh_rewritten(orders)
         self.env["order.governance.sla.watch"]._cron_watch_sla()
         self._hold_one(orders)
+        self.env["order.governance.department.digest"]._cron_department_digest()
 
     @api.model
     def _walk(self, order, index):

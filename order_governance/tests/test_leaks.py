@@ -119,6 +119,7 @@ class TestLeaks(OrderGovernanceCase):
         records = self.records_of(order)
         self.assertEqual(self.open_logs(order).user_id, self.prod_worker1)
         self.assert_visible(self.prod_worker1, records)
+        order.with_user(self.prod_worker1).governance_resume()  # held orders stay
         order.with_user(self.prod_worker1).with_context(
             governance_expected_stage_id=self.stage_production.id
         ).action_governance_next()

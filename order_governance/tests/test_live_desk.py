@@ -4,6 +4,7 @@ from datetime import timedelta
 from lxml import etree
 
 from odoo import Command, fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..models.order_governance_flow_mixin import DESK_ORDER, LIVE_NOTIFICATION
@@ -82,6 +83,14 @@ class TestLiveDesk(OrderGovernanceCase):
         # the order in the column of a finished stage goes after all of them
         self.put_in(soon, self.stage_done)
         self.assertEqual(soon.governance_urgency, "4")
+
+    def test_nobody_writes_his_way_to_the_top(self):
+        """The urgency is the engine's: a user cannot write his order first."""
+        order = self._in_production(1)
+        for user in (self.prod_worker1, self.officer):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                order.with_user(user).write({"governance_urgency": "0"})
+        self.assertEqual(order.governance_urgency, "2")
 
     def test_desk_list_shows_due_label_and_sla(self):
         """The desk's list shows the due label and the SLA status; Sales'
