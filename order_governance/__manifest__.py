@@ -50,6 +50,9 @@
         "demo/order_governance_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "order_governance/static/src/views/*",
+        ],
         "web.assets_tests": [
             "order_governance/static/tests/tours/*.js",
         ],

@@ -44,6 +44,11 @@ class OrderGovernanceBottleneck(models.TransientModel):
     )
     headline = fields.Char(compute="_compute_headline")
 
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the page's title in the breadcrumb, saved or not
+        self.display_name = self.env._("Bottlenecks")
+
     @api.constrains("company_id")
     def _check_company_allowed(self):
         for dashboard in self:

@@ -27,6 +27,11 @@ class OrderGovernanceMatrix(models.TransientModel):
         string="Matrix", compute="_compute_matrix_html", sanitize=False
     )
 
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the page's title in the breadcrumb, saved or not
+        self.display_name = self.env._("Responsibility Matrix")
+
     @api.constrains("company_id")
     def _check_company_allowed(self):
         for matrix in self:
