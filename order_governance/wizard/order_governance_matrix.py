@@ -27,6 +27,9 @@ class OrderGovernanceMatrix(models.TransientModel):
         string="Matrix", compute="_compute_matrix_html", sanitize=False
     )
 
+    # on a field with a default: a new record's onchange computes it (the
+    # client's "New" otherwise)
+    @api.depends("company_id")
     @api.depends_context("lang")
     def _compute_display_name(self):
         # the page's title in the breadcrumb, saved or not
