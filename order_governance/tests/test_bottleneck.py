@@ -4,9 +4,9 @@ import zipfile
 from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
-from .common import GROUP_MANAGER
+from .common import GROUP_MANAGER, OrderGovernanceCase
 from .test_kpi_report import KpiCase
 from .test_sla import MONDAY, TUESDAY, WEDNESDAY, at
 from .test_variant_report import DoneCase
@@ -241,3 +241,16 @@ class TestFlowSheet(DoneCase):
         _header, *matrix = self.section(rows, "Transitions")
         # handoffs into and out of Shipping only
         self.assertEqual({row[0] for row in matrix}, {"Production", "Shipping"})
+
+
+@tagged("post_install", "-at_install")
+class TestReportPageTour(HttpCase, OrderGovernanceCase):
+    """The Bottlenecks page in the web client."""
+
+    def test_the_page_is_titled_without_save_or_discard(self):
+        """Breadcrumb "Bottlenecks", no "New", no save/discard indicator."""
+        self.start_tour(
+            "/odoo/action-order_governance.order_governance_bottleneck_action",
+            "order_governance_report_page_tour",
+            login=self.officer.login,
+        )
