@@ -52,6 +52,7 @@
     "assets": {
         "web.assets_backend": [
             "order_governance/static/src/js/*.js",
+            "order_governance/static/src/views/*",
         ],
         "web.assets_tests": [
             "order_governance/static/tests/tours/*.js",

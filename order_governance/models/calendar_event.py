@@ -181,6 +181,29 @@ class CalendarEvent(models.Model):
             raise UserError(_("This event is no order coordination meeting."))
         return self.env.ref(AGENDA_REPORT).report_action(self)
 
+    def action_governance_record_decision(self):
+        """The dialog recording a decision of this meeting on one order of its
+        agenda."""
+        self.ensure_one()
+        if not self.governance_company_id:
+            raise UserError(_("This event is no order coordination meeting."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Record a Decision"),
+            "res_model": "order.governance.decision",
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "order_governance.order_governance_decision_view_form"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {"default_event_id": self.id},
+        }
+
     def _governance_send_agendas(self, users):
         """E-mail each of ``users`` the agenda built as him (his record rules,
         language and time zone): a manager reads his departments only. Users

@@ -36,6 +36,31 @@ class OrderGovernanceDecision(models.Model):
     date = fields.Datetime(
         string="Recorded On", default=fields.Datetime.now, readonly=True
     )
+    agenda_order_ids = fields.Many2many(
+        comodel_name="sale.order",
+        string="Orders on the Agenda",
+        compute="_compute_agenda_order_ids",
+        help="The orders the meeting's agenda raises, as you see it: the ones a "
+        "decision is recorded on.",
+    )
+
+    @api.depends("event_id")
+    def _compute_agenda_order_ids(self):
+        for decision in self:
+            orders = self.env["sale.order"]
+            event = decision.event_id._origin
+            if event.governance_company_id:
+                try:
+                    agenda = event._governance_agenda()
+                except AccessError:
+                    agenda = []
+                for section in agenda:
+                    for rows in section.values():
+                        if isinstance(rows, list):
+                            orders |= self.env["sale.order"].union(
+                                *(row["order"] for row in rows)
+                            )
+            decision.agenda_order_ids = orders
 
     @api.constrains("note")
     def _check_note(self):

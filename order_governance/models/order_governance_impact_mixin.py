@@ -36,9 +36,18 @@ class OrderGovernanceImpactMixin(models.AbstractModel):
         }
 
     def action_governance_reroute(self):
+        """Apply the impact (``_governance_reroute``) and say how many orders
+        changed hands in a notification, then reload the page."""
+        count = self._governance_reroute()
+        return self._governance_reroute_notification(
+            count, {"type": "ir.actions.client", "tag": "soft_reload"}
+        )
+
+    def _governance_reroute(self):
         """Apply the impact: each order changing hands is reassigned, one
         reassign per new department and person; its chatter says why (one
-        tracking message an order) and its open stay keeps routing's note."""
+        tracking message an order) and its open stay keeps routing's note.
+        Returns how many orders changed hands."""
         changes = self._governance_impact()
         reason = Markup("<p>%s</p>") % self._governance_reroute_reason()
         groups = defaultdict(lambda: self.env["sale.order"])
@@ -53,6 +62,30 @@ class OrderGovernanceImpactMixin(models.AbstractModel):
                 mail_activity_quick_update=True
             )._governance_apply_reassign(department, user, routing_note=note)
         return len(changes)
+
+    def _governance_reroute_notification(self, count, next_action):
+        """The client action telling how many orders were re-routed, then
+        ``next_action``."""
+        if not count:
+            message = self.env._(
+                "No open order changed hands: routing already gives each one "
+                "its department and person."
+            )
+        elif count == 1:
+            message = self.env._("1 order re-routed.")
+        else:
+            message = self.env._("%s orders re-routed.", count)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if count else "info",
+                "title": self.env._("Re-routing"),
+                "message": message,
+                "sticky": False,
+                "next": next_action,
+            },
+        }
 
     def _governance_impact(self):
         """``[(order, department, user, note)]``: the open orders concerned (as

@@ -1,4 +1,5 @@
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 
 class ReportResponsibilityMatrix(models.AbstractModel):
@@ -14,4 +15,8 @@ class ReportResponsibilityMatrix(models.AbstractModel):
         return {
             "docs": docs,
             "matrices": {doc.id: doc._matrix_data() for doc in docs},
+            # in the reader's time zone and language
+            "printed_on": format_datetime(
+                self.env, fields.Datetime.now(), tz=self.env.user.tz or "UTC"
+            ),
         }

@@ -4,9 +4,9 @@ import zipfile
 from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
-from .common import GROUP_MANAGER
+from .common import GROUP_MANAGER, OrderGovernanceCase
 from .test_kpi_report import KpiCase
 from .test_sla import MONDAY, TUESDAY, WEDNESDAY, at
 from .test_variant_report import DoneCase
@@ -128,6 +128,23 @@ class TestBottlenecks(KpiCase):
         with self.assertRaises(AccessError):
             dashboard.with_user(self.ops_manager).line_ids.mapped("order_hours")
 
+    def assert_titled_page(self, model, title, **defaults):
+        """A report-like page: titled (never "New", saved or not), without the
+        save/discard indicator (its form's js_class)."""
+        Model = self.env[model].with_user(self.officer)
+        spec = {"display_name": {}, "company_id": {}}
+        new = Model.onchange(defaults, [], spec)["value"]
+        self.assertEqual(new["display_name"], title)
+        self.assertEqual(Model.create(defaults).display_name, title)
+        arch = Model.get_view(view_type="form")["arch"]
+        self.assertIn('js_class="governance_report_form"', arch)
+
+    def test_the_page_is_titled(self):
+        """The menu opens "Bottlenecks", not a new record."""
+        action = self.env.ref("order_governance.order_governance_bottleneck_action")
+        self.assertEqual(action.name, "Bottlenecks")
+        self.assert_titled_page("order.governance.bottleneck", "Bottlenecks")
+
     def test_bad_period(self):
         with self.assertRaises(ValidationError):
             self.env["order.governance.bottleneck"].create(
@@ -224,3 +241,16 @@ class TestFlowSheet(DoneCase):
         _header, *matrix = self.section(rows, "Transitions")
         # handoffs into and out of Shipping only
         self.assertEqual({row[0] for row in matrix}, {"Production", "Shipping"})
+
+
+@tagged("post_install", "-at_install")
+class TestReportPageTour(HttpCase, OrderGovernanceCase):
+    """The Bottlenecks page in the web client."""
+
+    def test_the_page_is_titled_without_save_or_discard(self):
+        """Breadcrumb "Bottlenecks", no "New", no save/discard indicator."""
+        self.start_tour(
+            "/odoo/action-order_governance.order_governance_bottleneck_action",
+            "order_governance_report_page_tour",
+            login=self.officer.login,
+        )

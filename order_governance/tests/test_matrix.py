@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import Form, tagged
 
@@ -66,6 +68,45 @@ class TestResponsibilityMatrix(OrderGovernanceCase):
             "web.external_layout_standard"
         )
         self.assertEqual(matrix.action_print()["type"], "ir.actions.report")
+
+    def assert_titled_page(self, model, title, **defaults):
+        """A report-like page: titled (never "New", saved or not), without the
+        save/discard indicator (its form's js_class)."""
+        Model = self.env[model].with_user(self.officer)
+        spec = {"display_name": {}, "company_id": {}}
+        new = Model.onchange(defaults, [], spec)["value"]
+        self.assertEqual(new["display_name"], title)
+        self.assertEqual(Model.create(defaults).display_name, title)
+        arch = Model.get_view(view_type="form")["arch"]
+        self.assertIn('js_class="governance_report_form"', arch)
+
+    def test_the_page_is_titled(self):
+        """The menu opens "Responsibility Matrix", not a new record."""
+        action = self.env.ref("order_governance.order_governance_matrix_action")
+        self.assertEqual(action.name, "Responsibility Matrix")
+        self.assert_titled_page("order.governance.matrix", "Responsibility Matrix")
+
+    def test_printout_names_the_company_and_the_date(self):
+        """The PDF says whose matrix it is and when it was printed (the
+        reader's time zone and language); its cells are padded."""
+        self.officer.tz = "Asia/Tokyo"
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.officer.lang = "fr_FR"
+        matrix = self.matrix()
+        with freeze_time("2026-11-23 20:30:00"):  # Tuesday 05:30 in Tokyo
+            html, _kind = (
+                self.env["ir.actions.report"]
+                .with_user(self.officer)
+                .with_context(lang="fr_FR")
+                ._render_qweb_html(
+                    "order_governance.report_responsibility_matrix", matrix.ids
+                )
+            )
+        html = html.decode()
+        self.assertIn("Governed Company", html)
+        self.assertIn("24 nov. 2026", html)
+        self.assertIn("05:30", html)
+        self.assertIn('style="padding: 4px 8px;"', html)
 
     def test_the_page_of_a_single_company_user(self):
         """Without the multi-company group the visible company field is left out

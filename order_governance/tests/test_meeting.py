@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -6,7 +7,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import GROUP_MANAGER
-from .test_sla import MONDAY, TUESDAY, WEDNESDAY, SlaCase, at
+from .test_sla import FRIDAY, MONDAY, TUESDAY, WEDNESDAY, SlaCase, at
+
+SATURDAY = FRIDAY + timedelta(days=8)  # 2026-11-28, after MONDAY's week
+NEXT_MONDAY = MONDAY + timedelta(days=7)
 
 
 @tagged("post_install", "-at_install")
@@ -175,8 +179,15 @@ class TestCoordinationMeeting(SlaCase):
         self.assertIn(self.prod_manager.partner_id, attendees)
         self.assertIn(self.officer.partner_id, attendees)
         self.assertNotIn(self.ops_manager.partner_id, attendees)
-        # the description is for every attendee: counts, no order
-        self.assertIn("2 overdue", event.description)
+        # the description is for every attendee: counts, no order; a row for
+        # every department (Production: 2 overdue, 1 on hold, 0 reworked, ...)
+        rows = re.sub(r"\s+", "", str(event.description))
+        self.assertIn(
+            "<td>Operations/Production</td><td>2</td><td>1</td><td>0</td>"
+            "<td>1</td><td>1</td><td>2</td><td>Production</td>",
+            rows,
+        )
+        self.assertIn("<td>OrderManagement</td><td>0</td><td>0</td><td>1</td>", rows)
         self.assertNotIn(self.late.name, event.description)
 
         mails = self.env["mail.mail"].search(
@@ -247,6 +258,34 @@ class TestCoordinationMeeting(SlaCase):
             [(row["order"], row["status"]) for row in production["decisions"]],
             [(self.loose, "Still late")],
         )
+
+    def test_decision_dialog_offers_the_agenda_orders_only(self):
+        """Recording a decision: a dialog with a title, the meeting set by the
+        context, and an order picked among the agenda's, no creation."""
+        event = self.schedule()
+        action = event.with_user(self.officer).action_governance_record_decision()
+        self.assertEqual(action["name"], "Record a Decision")
+        self.assertEqual(action["target"], "new")
+        self.assertEqual(action["context"], {"default_event_id": event.id})
+        Decision = self.env["order.governance.decision"].with_user(self.officer)
+        arch = Decision.get_view(action["views"][0][0], "form")["arch"]
+        self.assertIn("domain=\"[('id', 'in', agenda_order_ids)]\"", arch)
+        self.assertIn("'no_create': True", arch)
+        self.assertNotIn('name="company_id"', arch)
+        self.assertIn('<field name="event_id" invisible="1"', arch)
+        with freeze_time(at(WEDNESDAY, 11)):
+            form = Form(
+                Decision.with_context(action["context"]), view=action["views"][0][0]
+            )
+            self.assertEqual(
+                set(form.agenda_order_ids.ids),
+                set((self.late | self.held | self.loose | self.back).ids),
+            )
+            form.order_id = self.loose
+            form.note = "Paula takes it"
+            decision = form.save()
+        self.assertEqual(decision.event_id, event)
+        self.assertEqual(decision.company_id, self.company)
 
     def test_bad_decisions_are_refused(self):
         Decision = self.env["order.governance.decision"].with_user(self.officer)
@@ -411,3 +450,123 @@ class TestCoordinationMeeting(SlaCase):
             )
         )
         self.assertEqual(production["department"], self.dep_production)
+
+
+@tagged("post_install", "-at_install")
+class TestMeetingSlot(SlaCase):
+    """The default time of a coordination meeting: the first slot from the next
+    working day where the organiser works and every attendee is at work and
+    free. The company calendar works 8-12 and 13-17 UTC, Monday to Friday."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["hr.employee"].search(
+            [("company_id", "=", cls.company.id)]
+        ).resource_calendar_id = cls.calendar
+        (cls.officer | cls.prod_manager | cls.sales_manager).tz = "UTC"
+
+    def meeting(self, **values):
+        Meeting = self.env["order.governance.meeting"].with_user(self.officer)
+        return Meeting.create(
+            {"department_ids": [(6, 0, self.dep_production.ids)], **values}
+        )
+
+    def busy(self, user, start, stop, **values):
+        return self.env["calendar.event"].create(
+            {
+                "name": "Busy",
+                "start": start,
+                "stop": stop,
+                "partner_ids": [(6, 0, user.partner_id.ids)],
+                **values,
+            }
+        )
+
+    def test_on_a_saturday_the_default_is_monday_within_working_hours(self):
+        """Not Sunday 08:00: Monday at the start of the working day."""
+        with freeze_time(at(SATURDAY, 10)):
+            meeting = self.meeting()
+        self.assertEqual(meeting.start, at(NEXT_MONDAY, 8))
+        self.assertFalse(meeting.slot_warning)
+        with freeze_time(at(SATURDAY, 10)):
+            form = Form(self.env["order.governance.meeting"].with_user(self.officer))
+            self.assertEqual(form.start, at(NEXT_MONDAY, 8))
+
+    def test_the_organiser_time_zone_and_hours_count(self):
+        """Working hours are the organiser's employee's calendar, in his zone."""
+        brussels = self.env["resource.calendar"].create(
+            {"name": "Brussels office", "tz": "Europe/Brussels"}
+        )
+        self.officer.employee_ids.resource_calendar_id = brussels
+        self.officer.tz = "Europe/Brussels"
+        with freeze_time(at(SATURDAY, 10)):
+            meeting = self.meeting()
+        # 08:00 in Brussels (UTC+1) is 07:00 UTC: before the others' hours;
+        # 08:00 UTC is 09:00 in Brussels
+        self.assertEqual(meeting.start, at(NEXT_MONDAY, 8))
+
+    def test_a_busy_attendee_pushes_the_slot(self):
+        """The first slot where every attendee is free; declined and free-shown
+        events do not count; time off does."""
+        self.busy(self.prod_manager, at(NEXT_MONDAY, 8), at(NEXT_MONDAY, 10))
+        self.busy(
+            self.officer, at(NEXT_MONDAY, 10), at(NEXT_MONDAY, 11), show_as="free"
+        )
+        with freeze_time(at(SATURDAY, 10)):
+            self.assertEqual(self.meeting().start, at(NEXT_MONDAY, 10))
+            self.assertEqual(
+                self.meeting(duration=2.5).start, at(NEXT_MONDAY, 13)
+            )  # 10-12 is too short, lunch is off
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Time off",
+                "calendar_id": self.calendar.id,
+                "resource_id": self.prod_manager.employee_ids.resource_id.id,
+                "date_from": at(NEXT_MONDAY, 0),
+                "date_to": at(NEXT_MONDAY, 23, 59),
+            }
+        )
+        with freeze_time(at(SATURDAY, 10)):
+            self.assertEqual(
+                self.meeting().start, at(NEXT_MONDAY + timedelta(days=1), 8)
+            )
+
+    def test_no_common_slot_keeps_the_first_working_slot_and_warns(self):
+        """Nobody free in the days searched: the first working slot, and a
+        warning saying so."""
+        self.busy(
+            self.prod_manager,
+            at(NEXT_MONDAY, 0),
+            at(NEXT_MONDAY + timedelta(days=30), 0),
+        )
+        with freeze_time(at(SATURDAY, 10)):
+            meeting = self.meeting()
+        self.assertEqual(meeting.start, at(NEXT_MONDAY, 8))
+        self.assertIn("No slot", meeting.slot_warning)
+
+    def test_the_slot_search_costs_the_same_for_2_or_7_attendees(self):
+        """One search of the attendees' events, not one per attendee or slot."""
+        users = self.env["res.users"]
+        for login in ("a", "b", "c", "d", "e"):
+            users |= self._person(f"slot_{login}", GROUP_MANAGER, self.dep_sales)
+        everybody = users | self.prod_manager | self.sales_manager
+        for user in everybody:
+            self.busy(user, at(NEXT_MONDAY, 8), at(NEXT_MONDAY, 9))
+
+        def queries(attendees):
+            with freeze_time(at(SATURDAY, 10)):
+                meeting = self.meeting(start=at(NEXT_MONDAY, 15))
+                meeting.attendee_ids = attendees
+                self.env.invalidate_all()
+                before = self.env.cr.sql_log_count
+                start, _warning = meeting._governance_default_slot()
+                self.assertEqual(start, at(NEXT_MONDAY, 9))
+                return self.env.cr.sql_log_count - before
+
+        self.assertEqual(len(everybody), 7)
+        queries(everybody)  # the registry's caches warm up
+        two = queries(everybody[:2])
+        seven = queries(everybody)
+        self.assertEqual(two, seven)
+        self.assertLessEqual(seven, 20)

@@ -147,6 +147,20 @@ class TestRoutePreview(OrderGovernanceCase):
         blank.order_id = order
         self.assertIn("Shipping", str(blank.preview_html))
 
+    def test_the_wizard_is_titled(self):
+        """Titled by the order it previews, never "New"; no save/discard."""
+        order = self.create_order()
+        action = order.action_governance_route_preview()
+        self.assertEqual(action["name"], "Routing Preview")
+        Wizard = self.env["order.governance.route.preview"]
+        values = Wizard.onchange(
+            {"order_id": order.id}, [], {"display_name": {}, "order_id": {}}
+        )["value"]
+        self.assertEqual(values["display_name"], f"Routing Preview: {order.name}")
+        self.assertEqual(Wizard.new({}).display_name, "Routing Preview")
+        arch = Wizard.get_view(view_type="form")["arch"]
+        self.assertIn('js_class="governance_report_form"', arch)
+
     def test_the_wizard_refuses_an_order_the_user_cannot_read(self):
         """Over RPC the wizard takes any order id: it shows the routing of orders
         the user may read only."""

@@ -140,3 +140,29 @@ class TestRuleImpact(OrderGovernanceCase):
         self.assertEqual(
             self.rule.governance_impact_preview()["orders"], []
         )  # the reroute left nothing to change
+
+    def test_rerouting_says_how_many_orders_moved(self):
+        """Re-routing ends with a notification counting the orders that changed
+        hands (none too), then reloads the page or closes the dialog."""
+        self.in_production(3)
+        self.rule.user_id = self.prod_worker2
+        action = self.rule.with_user(self.officer).action_governance_reroute()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["message"], "3 orders re-routed.")
+        self.assertEqual(action["params"]["next"]["tag"], "soft_reload")
+        again = self.rule.with_user(self.officer).action_governance_reroute()
+        self.assertIn("No open order changed hands", again["params"]["message"])
+        self.rule.user_id = self.prod_worker1
+        wizard = Form(
+            self.env["order.governance.rule.impact"]
+            .with_user(self.officer)
+            .with_context(default_rule_id=self.rule.id)
+        ).save()
+        self.assertEqual(wizard.display_name, f"Impact of {self.rule.name}")
+        action = wizard.action_reroute()
+        self.assertEqual(action["params"]["message"], "3 orders re-routed.")
+        self.assertEqual(
+            action["params"]["next"], {"type": "ir.actions.act_window_close"}
+        )
+        arch = wizard.get_view(view_type="form")["arch"]
+        self.assertIn('js_class="governance_report_form"', arch)

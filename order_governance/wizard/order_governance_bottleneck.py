@@ -44,6 +44,14 @@ class OrderGovernanceBottleneck(models.TransientModel):
     )
     headline = fields.Char(compute="_compute_headline")
 
+    # on a field with a default: a new record's onchange computes it (the
+    # client's "New" otherwise)
+    @api.depends("company_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the page's title in the breadcrumb, saved or not
+        self.display_name = self.env._("Bottlenecks")
+
     @api.constrains("company_id")
     def _check_company_allowed(self):
         for dashboard in self:

@@ -27,6 +27,14 @@ class OrderGovernanceMatrix(models.TransientModel):
         string="Matrix", compute="_compute_matrix_html", sanitize=False
     )
 
+    # on a field with a default: a new record's onchange computes it (the
+    # client's "New" otherwise)
+    @api.depends("company_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the page's title in the breadcrumb, saved or not
+        self.display_name = self.env._("Responsibility Matrix")
+
     @api.constrains("company_id")
     def _check_company_allowed(self):
         for matrix in self:

@@ -1,13 +1,20 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_duration
 
+from odoo.addons.resource.models.utils import Intervals
+
 # A meeting's times stay where Calendar and the agenda's date arithmetic work.
 MAX_MEETING_HOURS = 24
 EARLIEST_MOMENT = datetime(1970, 1, 1)
 LATEST_MOMENT = datetime(2999, 12, 31)
+# The default slot: looked for this many working days ahead, on the half hour.
+SLOT_SEARCH_DAYS = 10
+SLOT_STEP_MINUTES = 30
 
 
 class OrderGovernanceMeeting(models.TransientModel):
@@ -31,6 +38,7 @@ class OrderGovernanceMeeting(models.TransientModel):
         string="Departments",
         compute="_compute_department_ids",
         store=True,
+        precompute=True,
         readonly=False,
         domain="[('company_id', 'in', (company_id, False))]",
         help="Each department gets its part of the agenda. By default, the "
@@ -48,12 +56,21 @@ class OrderGovernanceMeeting(models.TransientModel):
     )
     start = fields.Datetime(
         string="Meeting",
+        compute="_compute_start",
+        store=True,
+        precompute=True,
+        readonly=False,
         required=True,
-        default=lambda self: (fields.Datetime.now() + timedelta(days=1)).replace(
-            minute=0, second=0, microsecond=0
-        ),
+        help="By default the first slot from the next working day, within your "
+        "working hours, where every attendee is at work and free.",
     )
     duration = fields.Float(default=1.0, help="Hours (h:mm).")
+    slot_warning = fields.Char(
+        compute="_compute_start",
+        store=True,
+        precompute=True,
+        help="Set when no slot suits every attendee in the days searched.",
+    )
     recurrency = fields.Boolean(
         string="Recurrent", help="Repeat the meeting (Calendar's recurrence)."
     )
@@ -67,6 +84,7 @@ class OrderGovernanceMeeting(models.TransientModel):
         string="Attendees",
         compute="_compute_attendee_ids",
         store=True,
+        precompute=True,
         readonly=False,
         help="The managers of the departments and the officers of the company. "
         "Each one receives the agenda built with his own access rights.",
@@ -115,6 +133,13 @@ class OrderGovernanceMeeting(models.TransientModel):
         return (
             officers.filtered(lambda u: company in u.company_ids) | managers
         ).filtered("active")
+
+    @api.depends("company_id", "attendee_ids", "duration")
+    def _compute_start(self):
+        for meeting in self:
+            start, warning = meeting._governance_default_slot()
+            meeting.start = start
+            meeting.slot_warning = warning
 
     @api.depends("company_id", "department_ids", "date_from", "start")
     def _compute_agenda_html(self):
@@ -429,6 +454,138 @@ class OrderGovernanceMeeting(models.TransientModel):
 
     def _format_datetime(self, value):
         return fields.Datetime.context_timestamp(self, value).strftime("%Y-%m-%d %H:%M")
+
+    # ------------------------------------------------------------------
+    # The default slot
+    # ------------------------------------------------------------------
+    def _governance_default_slot(self):
+        """(start, warning): the first slot of the meeting's duration, from the
+        next working day within the organiser's working hours, where every
+        attendee is at work (working hours, time off) and has no busy event.
+        None found in SLOT_SEARCH_DAYS working days: the first working slot
+        and a warning. A bounded number of queries, whatever the attendees."""
+        self.ensure_one()
+        duration = timedelta(hours=self.duration if 0 < self.duration <= 24 else 1.0)
+        company = self.company_id._origin or self.env.company
+        users = self.attendee_ids._origin | self.env.user
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("user_id", "in", users.ids), ("company_id", "=", company.id)])
+        )
+        organiser = employees.filtered(lambda e: e.user_id == self.env.user)[:1]
+        calendar = organiser.resource_calendar_id or company.resource_calendar_id
+        tz = pytz.timezone(self.env.user.tz or calendar.tz or "UTC")
+        tomorrow = datetime.now(tz).date() + timedelta(days=1)
+        window_start = tz.localize(datetime.combine(tomorrow, time.min))
+        # a generous calendar window, cut to the first working days below
+        window_end = window_start + timedelta(days=SLOT_SEARCH_DAYS * 3)
+        if calendar:
+            working = calendar._work_intervals_batch(
+                window_start, window_end, resources=organiser.resource_id, tz=tz
+            )[organiser.resource_id.id]
+        else:
+            working = Intervals(
+                [(window_start, window_end, self.env["resource.resource"])]
+            )
+        working = self._governance_first_days(working, tz)
+        if not working:
+            fallback = fields.Datetime.now() + timedelta(days=1)
+            return fallback.replace(minute=0, second=0, microsecond=0), _(
+                "Your working calendar has no working time in the coming weeks: "
+                "choose the meeting's time yourself."
+            )
+        window_start = min(start for start, _stop, _recs in working)
+        window_end = max(stop for _start, stop, _recs in working)
+        free = working
+        for resource_calendar, staff in (
+            (employees - organiser).grouped("resource_calendar_id").items()
+        ):
+            if not resource_calendar:
+                continue  # no working hours: only his events say when he is busy
+            hours = resource_calendar._work_intervals_batch(
+                window_start, window_end, resources=staff.resource_id
+            )
+            for resource in staff.resource_id:
+                free &= hours[resource.id]
+        free -= self._governance_busy(users.partner_id, window_start, window_end)
+        slot = self._governance_first_slot(free, duration)
+        if slot:
+            return slot, False
+        first = self._governance_first_slot(working, duration) or window_start
+        return first, _(
+            "No slot of the meeting's length suits every attendee in the next "
+            "%s working days: the first working slot is proposed; some attendees "
+            "are busy or away then.",
+            SLOT_SEARCH_DAYS,
+        )
+
+    @api.model
+    def _governance_first_days(self, working, tz):
+        """The working intervals of the first SLOT_SEARCH_DAYS working days, in UTC."""
+        days = []
+        kept = []
+        for start, stop, records in working:
+            day = start.astimezone(tz).date()
+            if day not in days:
+                if len(days) == SLOT_SEARCH_DAYS:
+                    break
+                days.append(day)
+            kept.append(
+                (start.astimezone(pytz.utc), stop.astimezone(pytz.utc), records)
+            )
+        return Intervals(kept)
+
+    @api.model
+    def _governance_busy(self, partners, start, end):
+        """The times ``partners`` are busy in [start, end): one search of their
+        accepted or pending events shown as busy."""
+        attendances = (
+            self.env["calendar.attendee"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "!=", "declined"),
+                    ("event_id.show_as", "=", "busy"),
+                    (
+                        "event_id.start",
+                        "<",
+                        end.astimezone(pytz.utc).replace(tzinfo=None),
+                    ),
+                    (
+                        "event_id.stop",
+                        ">",
+                        start.astimezone(pytz.utc).replace(tzinfo=None),
+                    ),
+                ]
+            )
+        )
+        nobody = self.env["resource.resource"]
+        return Intervals(
+            [
+                (
+                    pytz.utc.localize(event.start),
+                    pytz.utc.localize(event.stop),
+                    nobody,
+                )
+                for event in attendances.event_id
+                if event.stop > event.start
+            ]
+        )
+
+    @api.model
+    def _governance_first_slot(self, intervals, duration):
+        """The first start on the half hour (naive UTC) that fits ``duration``
+        in one of ``intervals``, or None."""
+        step = SLOT_STEP_MINUTES * 60
+        for start, stop, _records in intervals:
+            seconds = int(start.timestamp())
+            candidate = start + timedelta(seconds=-seconds % step)
+            candidate = candidate.replace(microsecond=0)
+            if candidate + duration <= stop:
+                return candidate.astimezone(pytz.utc).replace(tzinfo=None)
+        return None
 
     # ------------------------------------------------------------------
     # Scheduling

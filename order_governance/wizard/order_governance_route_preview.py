@@ -17,6 +17,16 @@ class OrderGovernanceRoutePreview(models.TransientModel):
     )
 
     @api.depends("order_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = (
+                self.env._("Routing Preview: %s", wizard.order_id.name)
+                if wizard.order_id
+                else self.env._("Routing Preview")
+            )
+
+    @api.depends("order_id")
     def _compute_preview_html(self):
         for wizard in self:
             rows = wizard.order_id.governance_route_preview() if wizard.order_id else []

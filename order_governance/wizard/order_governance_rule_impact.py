@@ -17,6 +17,17 @@ class OrderGovernanceRuleImpact(models.TransientModel):
         string="Impact", compute="_compute_preview", sanitize=False
     )
 
+    @api.depends("rule_id", "stage_id")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for wizard in self:
+            changed = wizard._changed_record()
+            wizard.display_name = (
+                self.env._("Impact of %s", changed.display_name)
+                if changed
+                else self.env._("Preview Impact")
+            )
+
     @api.constrains("rule_id", "stage_id")
     def _check_one_change(self):
         if any(bool(w.rule_id) == bool(w.stage_id) for w in self):
@@ -57,15 +68,10 @@ class OrderGovernanceRuleImpact(models.TransientModel):
             )
 
     def action_reroute(self):
+        """Re-route, close the dialog and say how many orders changed hands."""
         self.ensure_one()
-        count = self.change_count
-        self._changed_record().action_governance_reroute()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": _("%s open orders re-routed.", count),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        changed = self._changed_record()
+        count = changed._governance_reroute()
+        return changed._governance_reroute_notification(
+            count, {"type": "ir.actions.act_window_close"}
+        )
