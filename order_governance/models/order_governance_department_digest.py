@@ -134,7 +134,9 @@ class OrderGovernanceDepartmentDigest(models.AbstractModel):
 
     @api.model
     def _digest_note(self, env, orders):
-        label = dict(env["sale.order"]._fields["governance_urgency"]._description_selection(env))
+        label = dict(
+            env["sale.order"]._fields["governance_urgency"]._description_selection(env)
+        )
         rows = Markup("").join(
             Markup('<li><a href="/odoo/sale.order/%s">%s</a>: %s, %s%s</li>')
             % (
@@ -149,15 +151,10 @@ class OrderGovernanceDepartmentDigest(models.AbstractModel):
             for order in orders[:MAX_LISTED]
         )
         more = len(orders) - MAX_LISTED
-        tail = (
-            Markup("<p>%s</p>") % env._("… and %s more.", more) if more > 0 else ""
-        )
-        return (
-            Markup("<p>%s</p><ul>%s</ul>%s<p><a href=\"/odoo/my-work\">%s</a></p>")
-            % (
-                env._("Open orders of your department that someone else is named for:"),
-                rows,
-                tail,
-                env._("Open My Work"),
-            )
+        tail = Markup("<p>%s</p>") % env._("… and %s more.", more) if more > 0 else ""
+        return Markup('<p>%s</p><ul>%s</ul>%s<p><a href="/odoo/my-work">%s</a></p>') % (
+            env._("Open orders of your department that someone else is named for:"),
+            rows,
+            tail,
+            env._("Open My Work"),
         )

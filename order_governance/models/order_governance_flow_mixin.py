@@ -578,7 +578,11 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             ),
             self.env.ref("order_governance.sale_order_action_governance_resume").id,
             self.env._("Resume"),
-            {"active_model": held._name, "active_ids": held.ids, "active_id": held.ids[0]},
+            {
+                "active_model": held._name,
+                "active_ids": held.ids,
+                "active_id": held.ids[0],
+            },
         )
 
     def _governance_refuse_ended(self, message):

@@ -8,7 +8,7 @@ from odoo.tools import format_date
 
 from .field_changes import changed_fields
 from .mail_message import HANDOFF_WRITER
-from .order_governance_flow_mixin import DESK_ORDER, URGENCY_NONE
+from .order_governance_flow_mixin import URGENCY_NONE
 
 # Sale order states and the governance event each one raises.
 STATE_EVENTS = {"sent": "quotation_sent", "sale": "confirmed", "cancel": "cancelled"}
@@ -437,7 +437,11 @@ class SaleOrder(models.Model):
             ("governance_urgency", "!=", URGENCY_NONE),
             "|",
             ("responsible_user_id", "=", self.env.uid),
-            ("responsible_department_id", "in", self.env.user._governance_my_departments().ids),
+            (
+                "responsible_department_id",
+                "in",
+                self.env.user._governance_my_departments().ids,
+            ),
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 

@@ -75,10 +75,7 @@ class TestLiveDesk(OrderGovernanceCase):
         )
         self.assertEqual(
             found.mapped("name"),
-            [
-                o.name
-                for o in (late_earlier, late, at_risk, soon, later, no_sla, held)
-            ],
+            [o.name for o in (late_earlier, late, at_risk, soon, later, no_sla, held)],
         )
         # the order in the column of a finished stage goes after all of them
         self.put_in(soon, self.stage_done)
@@ -186,11 +183,14 @@ class TestLiveDesk(OrderGovernanceCase):
         search = self._arch("order_governance.sale_order_view_search_desk", "search")
         panel = search.xpath("//searchpanel/field[@name='governance_urgency']")[0]
         self.assertEqual(panel.get("enable_counters"), "1")
-        self.assertEqual(action.search_view_id, search_view := self.env.ref(
-            "order_governance.sale_order_view_search_desk"
-        ))
         self.assertEqual(
-            self.env.ref("order_governance.sale_order_action_order_desk").search_view_id,
+            action.search_view_id,
+            search_view := self.env.ref("order_governance.sale_order_view_search_desk"),
+        )
+        self.assertEqual(
+            self.env.ref(
+                "order_governance.sale_order_action_order_desk"
+            ).search_view_id,
             search_view,
         )
 
@@ -256,7 +256,9 @@ class TestLiveDesk(OrderGovernanceCase):
             },
         )
         for channel, _payload in found:
-            self.assertEqual(channel[1:], ["res.company", channel[2], "order_governance"])
+            self.assertEqual(
+                channel[1:], ["res.company", channel[2], "order_governance"]
+            )
 
     def test_hold_resume_and_reassign_are_announced(self):
         """Holds, resumes and reassignments change the desk: each is announced."""
