@@ -166,7 +166,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     governance_due_label = fields.Char(
         string="Due",
         compute="_compute_governance_due_label",
-        help="The stage deadline as people say it: due in 3 h, 2 days late.",
+        help="The stage deadline as people say it: due in 3:00, 2 days overdue.",
     )
     governance_sla_color = fields.Integer(
         string="SLA Colour",
@@ -229,28 +229,42 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             order.governance_due_label = order._governance_due_text(now)
 
     def _governance_due_text(self, now):
-        """``due in 3 h``, ``2 days late``, or nothing without a deadline."""
+        """``due in 3:00``, ``2 days overdue``, or nothing without a deadline.
+        Days are counted between dates in the reader's time zone, as Odoo's
+        activities count their days overdue, so that both say the same."""
         self.ensure_one()
         if not self.stage_deadline:
             return False
         if self.governance_on_hold:
             return self.env._("paused: on hold")
         seconds = (self.stage_deadline - now).total_seconds()
-        span = self._governance_span_text(abs(seconds))
+        span = self._governance_span_text(abs(seconds), self.stage_deadline, now)
         if seconds < 0:
-            return self.env._("%s late", span)
+            return self.env._("%s overdue", span)
         return self.env._("due in %s", span)
 
     @api.model
-    def _governance_span_text(self, seconds):
-        minutes = round(seconds / 60)
-        if minutes < 60:
-            return self.env._("%s min", max(minutes, 1))
-        hours = round(seconds / 3600)
-        if hours < 24:
-            return self.env._("%s h", hours)
+    def _governance_span_text(self, seconds, start=None, end=None):
+        """A duration as people read it: ``h:mm`` under a day, else ``N days``,
+        in the env's language. With ``start`` and ``end`` (UTC datetimes), the
+        days are those between their dates in the env's time zone."""
+        if seconds < 86400:
+            return self._governance_hours_text(seconds / 3600)
         days = int(seconds // 86400)
+        if start and end:
+            first, last = sorted(
+                fields.Datetime.context_timestamp(self, moment).date()
+                for moment in (start, end)
+            )
+            days = max((last - first).days, 1)
         return self.env._("1 day") if days == 1 else self.env._("%s days", days)
+
+    @api.model
+    def _governance_hours_text(self, hours):
+        """Hours as ``h:mm`` (``0:45``, ``27:30``): every duration shown to a
+        person, working or calendar hours, is written this way."""
+        hours_part, minutes = divmod(round(abs(hours or 0.0) * 60), 60)
+        return "%d:%02d" % (hours_part, minutes)
 
     @api.depends("sla_status")
     def _compute_governance_sla_color(self):
@@ -1116,7 +1130,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 Markup("<p>%s</p>")
                 % _(
                     "Resumed after %(hours)s working hours on hold (%(reason)s).",
-                    hours=round(paused, 1),
+                    hours=self._governance_hours_text(paused),
                     reason=hold.reason_id.name,
                 )
             )
