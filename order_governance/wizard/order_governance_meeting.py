@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_duration
 
 # A meeting's times stay where Calendar and the agenda's date arithmetic work.
 MAX_MEETING_HOURS = 24
@@ -423,8 +422,22 @@ class OrderGovernanceMeeting(models.TransientModel):
                 "date_from": start,
                 "date_to": end,
                 "format_datetime": self._format_datetime,
-                "format_hours": format_duration,
+                "format_hours": self.env["sale.order"]._governance_hours_text,
+                "bottleneck_text": self._agenda_bottleneck_text,
             },
+        )
+
+    @api.model
+    def _agenda_bottleneck_text(self, row):
+        """The agenda's bottleneck line, in the reader's language."""
+        hours = self.env["sale.order"]._governance_hours_text
+        return self.env._(
+            "Bottleneck of the period: %(stage)s, %(hours)s order-hours (handed "
+            "over: %(volume)s; average wait: %(wait)s).",
+            stage=row["stage"].display_name,
+            hours=hours(row["order_hours"]),
+            volume=row["volume"],
+            wait=hours(row["avg_wait"]),
         )
 
     def _format_datetime(self, value):
