@@ -223,3 +223,19 @@ class TestReadersLanguage(SlaCase):
         body = " ".join((order.message_ids - before).mapped("body"))
         self.assertIn("发货", body)
         self.assertNotIn("Shipping", body)
+
+    def test_health_check_to_do_reads_in_its_assignees_language(self):
+        """The weekly health check to-do of a Chinese administrator is in
+        Chinese, the stage's name included."""
+        admin = self._person(
+            "gov_admin_zh", "order_governance.group_governance_admin", self.dep_omc
+        )
+        admin.lang = LANG
+        self.stage_shipping.responsible_department_id = False
+        self.env["order.governance.health.finding"]._cron_governance_health_activity()
+        to_do = self.env["mail.activity"].search(
+            [("res_model", "=", "hr.department"), ("user_id", "=", admin.id)]
+        )
+        self.assertEqual(to_do.summary, "管控健康检查：1个错误")
+        self.assertIn("阶段发货没有执行部门", str(to_do.note))
+        self.assertNotIn("Shipping", str(to_do.note))
