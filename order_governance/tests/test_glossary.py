@@ -40,7 +40,9 @@ GLOSSARY = {
     "At Risk": "有风险",
     "Breached": "已逾期",
     "Handed over": "已交接",
+    "Now": "当前",
     "%s overdue": "逾期%s",
+    "Responsibility Rules": "职责规则",
 }
 # retired Chinese terms: (pattern, what to write instead)
 RETIRED = [
@@ -51,6 +53,8 @@ RETIRED = [
     (r"退出条件", "完成条件 (exit criteria)"),
     (r"违约|超出时限|超时", "逾期 (late, breached)"),
     (r"(?<!交付)(?<!管控)周期", "交付周期 (lead time)"),
+    (r"责任规则", "职责规则 (responsibility rule)"),
+    (r"生产单", "制造订单 (manufacturing order, as Odoo's zh_CN)"),
 ]
 HAN = r"[\u3400-\u9fff]"
 FULL_WIDTH = "，：；（）。！？"
