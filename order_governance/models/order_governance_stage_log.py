@@ -576,15 +576,17 @@ class OrderGovernanceStageLog(models.Model):
                 existing_policy="update",
             )
             for user in consulted.manager_id.user_id & managers:
+                # in the consulted manager's language, as the stage's own to-do
+                read = stage.with_context(lang=user.lang or self.env.lang)
                 consult_values += [
                     log._activity_values(
                         user,
-                        self.env._(
+                        read.env._(
                             "Consulted on %(order)s (%(stage)s)",
                             order=log.order_id.name,
-                            stage=stage.name,
+                            stage=read.name,
                         ),
-                        stage.norms,
+                        read.norms,
                         todo,
                     )
                     for log in logs

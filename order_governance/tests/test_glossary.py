@@ -54,6 +54,8 @@ RETIRED = [
     (r"违约|超出时限|超时", "逾期 (late, breached)"),
     (r"(?<!交付)(?<!管控)周期", "交付周期 (lead time)"),
     (r"责任规则", "职责规则 (responsibility rule)"),
+    (r"征询", "咨询 (consulted)"),
+    (r"重新分派|管控订单阶段", "重新分配 (reassign), 订单管控阶段"),
     (r"生产单", "制造订单 (manufacturing order, as Odoo's zh_CN)"),
 ]
 HAN = r"[\u3400-\u9fff]"
