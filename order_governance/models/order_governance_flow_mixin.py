@@ -222,6 +222,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 bool(order.governance_stage_id) and order in movable
             )
 
+    @api.depends_context("lang", "tz")
     @api.depends("stage_deadline", "governance_on_hold")
     def _compute_governance_due_label(self):
         now = fields.Datetime.now()
