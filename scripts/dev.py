@@ -705,13 +705,15 @@ def test_odoo_suites(config, dbname):
 
 
 def cmd_pot(_args):
-    """Export each addon's translation template to <addon>/i18n/<addon>.pot."""
+    """Export each addon's translation template to <addon>/i18n/<addon>.pot.
+    With the demo data, as Odoo's own templates: its stage norms, check and
+    department names get their msgids, so the .po can translate them."""
     prepare("requirements.txt")
     with postgres_server() as server:
         dbname = f"og_pot_{os.getpid()}"
         config = write_config(server, f"odoo-pot-{os.getpid()}.conf")
         try:
-            install_module(config, dbname, demo=False, modules=",".join(ADDONS))
+            install_module(config, dbname, demo=True, modules=",".join(ADDONS))
             for addon in ADDONS:
                 target = ROOT / addon / "i18n" / f"{addon}.pot"
                 target.parent.mkdir(exist_ok=True)

@@ -109,7 +109,10 @@ class OrderGovernanceDemo(models.AbstractModel):
             }
         )
         if current.activity_id and current.deadline:
-            current.activity_id.date_deadline = current.deadline.date()
+            current.activity_id.date_deadline = fields.Datetime.context_timestamp(
+                current.with_context(tz=current.activity_id.user_id.tz),
+                current.deadline,
+            ).date()
 
     @api.model
     def _refresh_rewritten(self, orders):

@@ -21,7 +21,7 @@ SLA_STATUSES = [
 # and no SLA), held orders after them, orders whose flow ended or never began last.
 # A selection whose keys sort as the desk does (the column holds the key).
 URGENCIES = [
-    ("0", "Late"),
+    ("0", "Overdue"),
     ("1", "At Risk"),
     ("2", "In Time"),
     ("3", "On Hold"),
@@ -206,7 +206,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
     governance_due_label = fields.Char(
         string="Due",
         compute="_compute_governance_due_label",
-        help="The stage deadline as people say it: due in 3 h, 2 days late.",
+        help="The stage deadline as people say it: due in 3:00, 2 days overdue.",
     )
     governance_sla_color = fields.Integer(
         string="SLA Colour",
@@ -262,6 +262,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 bool(order.governance_stage_id) and order in movable
             )
 
+    @api.depends_context("lang", "tz")
     @api.depends("stage_deadline", "governance_on_hold")
     def _compute_governance_due_label(self):
         now = fields.Datetime.now()
@@ -269,27 +270,34 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
             order.governance_due_label = order._governance_due_text(now)
 
     def _governance_due_text(self, now):
-        """``due in 3 h``, ``2 days late``, or nothing without a deadline."""
+        """``due in 3:00``, ``2 days overdue``, or nothing without a deadline.
+        Days are counted between dates in the reader's time zone, as Odoo's
+        activities count their days overdue, so that both say the same."""
         self.ensure_one()
         if not self.stage_deadline:
             return False
         if self.governance_on_hold:
             return self.env._("paused: on hold")
         seconds = (self.stage_deadline - now).total_seconds()
-        span = self._governance_span_text(abs(seconds))
+        span = self._governance_span_text(abs(seconds), self.stage_deadline, now)
         if seconds < 0:
-            return self.env._("%s late", span)
+            return self.env._("%s overdue", span)
         return self.env._("due in %s", span)
 
     @api.model
-    def _governance_span_text(self, seconds):
-        minutes = round(seconds / 60)
-        if minutes < 60:
-            return self.env._("%s min", max(minutes, 1))
-        hours = round(seconds / 3600)
-        if hours < 24:
-            return self.env._("%s h", hours)
+    def _governance_span_text(self, seconds, start=None, end=None):
+        """A duration as people read it: ``h:mm`` under a day, else ``N days``,
+        in the env's language. With ``start`` and ``end`` (UTC datetimes), the
+        days are those between their dates in the env's time zone."""
+        if seconds < 86400:
+            return self._governance_hours_text(seconds / 3600)
         days = int(seconds // 86400)
+        if start and end:
+            first, last = sorted(
+                fields.Datetime.context_timestamp(self, moment).date()
+                for moment in (start, end)
+            )
+            days = max((last - first).days, 1)
         return self.env._("1 day") if days == 1 else self.env._("%s days", days)
 
     @api.depends(
@@ -309,6 +317,13 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 order.governance_urgency = URGENCY_OF_STATUS.get(
                     order.sla_status, URGENCY_OPEN
                 )
+
+    @api.model
+    def _governance_hours_text(self, hours):
+        """Hours as ``h:mm`` (``0:45``, ``27:30``): every duration shown to a
+        person, working or calendar hours, is written this way."""
+        hours_part, minutes = divmod(round(abs(hours or 0.0) * 60), 60)
+        return "%d:%02d" % (hours_part, minutes)
 
     @api.depends("sla_status")
     def _compute_governance_sla_color(self):
@@ -1245,7 +1260,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                 Markup("<p>%s</p>")
                 % _(
                     "Resumed after %(hours)s working hours on hold (%(reason)s).",
-                    hours=round(paused, 1),
+                    hours=self._governance_hours_text(paused),
                     reason=hold.reason_id.name,
                 )
             )

@@ -147,11 +147,25 @@ class OrderGovernanceHealthFinding(models.TransientModel):
             anchor = checker._health_activity_anchor(company)
             if not anchor:
                 continue  # no department at all: nothing to hang a to-do on
-            summary = _("Governance health check: %s errors", len(errors))
-            note = checker._health_activity_note(errors)
+            texts = {}  # lang: (summary, note), the findings in each reader's
             for user in admins.filtered(
                 lambda u, c=company: u.active and not u.share and c in u.company_ids
             ):
+                lang = user.lang or checker.env.lang
+                if lang not in texts:
+                    reader = checker.with_context(lang=lang)
+                    found = errors
+                    if lang != checker.env.lang:
+                        found = [
+                            finding
+                            for finding in reader._governance_findings_of(company)
+                            if finding["severity"] == "error"
+                        ]
+                    texts[lang] = (
+                        reader.env._("Governance health check: %s errors", len(found)),
+                        reader._health_activity_note(found),
+                    )
+                summary, note = texts[lang]
                 mine = open_ones.filtered(lambda a, u=user: a.user_id == u)
                 if mine:
                     mine.write({"summary": summary, "note": note})
@@ -197,12 +211,13 @@ class OrderGovernanceHealthFinding(models.TransientModel):
             Markup("<li>%s</li>") % finding["message"] for finding in errors[:20]
         )
         more = len(errors) - 20
+        env = self.env
         return (
             Markup("<p>%s</p><ul>%s</ul>")
-            % (_("The governance health check finds these errors:"), items)
-            + (Markup("<p>%s</p>") % _("… and %s more.", more) if more > 0 else "")
+            % (env._("The governance health check finds these errors:"), items)
+            + (Markup("<p>%s</p>") % env._("… and %s more.", more) if more > 0 else "")
             + Markup('<p><a href="/odoo/governance-health">%s</a></p>')
-            % _("Open the Health Check")
+            % env._("Open the Health Check")
         )
 
     @api.model

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 # The open stays that an SLA watch looks at: open work with a deadline. The
 # conditions match the partial indexes of the open work (see the stage log):
@@ -95,55 +95,75 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         activities, notes = [], {}
         for stay in stays:
             user = targets[stay.id]
-            sentence = self._escalation_sentence(stay, level, user, now)
+            # The note on the order is read by the company's people and written by
+            # the watch, which has no author (and so no author's language, which
+            # a person's handoff message uses): the company's language.
+            company = self._reader(stay.company_id.partner_id)
+            sentence = company._escalation_sentence(stay, level, user, now)
             notes[stay.order_id.id] = Markup("<p>%s</p>") % sentence
             if user and level > 1:
+                # the activity is read by its assignee: his language and time zone
+                reader = self._reader(user)
                 activities.append(
                     stay._activity_values(
                         user,
-                        _(
-                            "Late: %(order)s in %(stage)s",
+                        reader.env._(
+                            "Overdue: %(order)s in %(stage)s",
                             order=stay.order_id.name,
-                            stage=stay.stage_id.name,
+                            stage=stay.stage_id.with_env(reader.env).name,
                         ),
-                        Markup("<p>%s</p>") % sentence,
+                        Markup("<p>%s</p>")
+                        % reader._escalation_sentence(stay, level, user, now),
                         todo,
                     )
                 )
         if activities:
             stays._new_activities(activities, merge=True)
         if level == 1:
-            self._notify_digest(
-                stays, targets, _("Orders at risk of missing their deadline")
-            )
+            self._notify_digest(stays, targets, level)
         if level == 2:
             absent = self.env["res.users"]._governance_absences()
             accountable = {
                 stay.id: self._accountable_manager(stay, absent) for stay in stays
             }
-            self._notify_digest(stays, accountable, _("Orders past their deadline"))
+            self._notify_digest(stays, accountable, level)
         stays.order_id._message_log_batch(bodies=notes)
         stays.write({"escalation_level": level, "sla_breached": level >= 2})
         if level == 2:  # a breach: the orders' count of breaches changes
             stays.order_id._governance_refresh_lead_time()
 
     @api.model
+    def _reader(self, user_or_partner):
+        """This model in the language and time zone of who reads what it writes
+        (a user or a partner; without a language, the current one)."""
+        return self.with_context(
+            lang=user_or_partner.lang or self.env.lang,
+            tz=user_or_partner.tz or self.env.context.get("tz") or self.env.user.tz,
+        )
+
+    @api.model
     def _escalation_sentence(self, stay, level, user, now):
-        """Who, how late and what is expected, in one sentence."""
+        """Who, how late and what is expected, in one sentence, in the env's
+        language (stage and department names, duration): the same words as the
+        order's due label."""
+        env = self.env
+        stay = stay.with_env(env)
         order = stay.order_id
-        responsible = stay.user_id.name or stay.department_id.name or _("nobody")
-        span = order._governance_span_text(abs((stay.deadline - now).total_seconds()))
+        responsible = stay.user_id.name or stay.department_id.name or env._("nobody")
+        span = order._governance_span_text(
+            abs((stay.deadline - now).total_seconds()), stay.deadline, now
+        )
         if stay.deadline > now:
-            return _(
-                "%(order)s is at risk: its %(stage)s deadline is in %(span)s; "
+            return env._(
+                "%(order)s is at risk: %(stage)s is due in %(span)s; "
                 "%(responsible)s is responsible.",
                 order=order.name,
                 stage=stay.stage_id.name,
                 span=span,
                 responsible=responsible,
             )
-        late = _(
-            "%(order)s is %(span)s past its %(stage)s deadline; %(responsible)s is "
+        late = env._(
+            "%(order)s is %(span)s overdue in %(stage)s; %(responsible)s is "
             "responsible.",
             order=order.name,
             span=span,
@@ -153,12 +173,12 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         if level == 1:
             return late
         if not user:
-            return _(
+            return env._(
                 "%(late)s Nobody to escalate to: give %(department)s a manager.",
                 late=late,
                 department=stay.department_id.name or stay.stage_id.name,
             )
-        return _("%(late)s %(user)s, please decide.", late=late, user=user.name)
+        return env._("%(late)s %(user)s, please decide.", late=late, user=user.name)
 
     @api.model
     def _accountable_manager(self, stay, absent=None):
@@ -200,14 +220,20 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         return result
 
     @api.model
-    def _notify_digest(self, stays, user_of_stay, subject):
-        """One message per person, listing their orders (not one per order)."""
+    def _notify_digest(self, stays, user_of_stay, level):
+        """One message per person, listing their orders (not one per order), in
+        his language."""
         orders_of = defaultdict(lambda: self.env["sale.order"])
         for stay in stays:
             user = user_of_stay[stay.id]
             if user:
                 orders_of[user] |= stay.order_id
         for user, orders in orders_of.items():
+            env = self._reader(user).env
+            if level == 1:
+                subject = env._("Orders at risk of missing their deadline")
+            else:
+                subject = env._("Orders past their deadline")
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 subject,
                 Markup().join(

@@ -439,7 +439,12 @@ class OrderGovernanceStageLog(models.Model):
             "res_id": self.order_id.id,
             "activity_type_id": activity_type.id,
             "user_id": user.id,
-            "date_deadline": (self.deadline or self.date_in).date(),
+            # the deadline's date where the assignee is: Odoo's activity counts its
+            # days overdue from this date, as the order's due label does
+            "date_deadline": fields.Datetime.context_timestamp(
+                self.with_context(tz=user.tz or self.env.user.tz),
+                self.deadline or self.date_in,
+            ).date(),
             "summary": summary,
             "note": note,
             "governance_log_id": self.id,
@@ -452,19 +457,23 @@ class OrderGovernanceStageLog(models.Model):
     def _create_activities(self):
         todo = self._todo_type()
         with_user = self.filtered("user_id")
-        values = [
-            log._activity_values(
-                log.user_id,
-                self.env._(
-                    "%(stage)s: %(order)s",
-                    stage=log.stage_id.name,
-                    order=log.order_id.name,
-                ),
-                log.stage_id.norms,
-                log.stage_id.activity_type_id or todo,
+        values = []
+        for log in with_user:
+            # the assignee reads the activity: his language for the stage's
+            # name and operating norms
+            stage = log.stage_id.with_context(lang=log.user_id.lang or self.env.lang)
+            values.append(
+                log._activity_values(
+                    log.user_id,
+                    stage.env._(
+                        "%(stage)s: %(order)s",
+                        stage=stage.name,
+                        order=log.order_id.name,
+                    ),
+                    stage.norms,
+                    log.stage_id.activity_type_id or todo,
+                )
             )
-            for log in with_user
-        ]
         activities = self._new_activities(values, merge=True)
         for log, activity in zip(with_user, activities, strict=True):
             log.activity_id = activity
@@ -567,15 +576,17 @@ class OrderGovernanceStageLog(models.Model):
                 existing_policy="update",
             )
             for user in consulted.manager_id.user_id & managers:
+                # in the consulted manager's language, as the stage's own to-do
+                read = stage.with_context(lang=user.lang or self.env.lang)
                 consult_values += [
                     log._activity_values(
                         user,
-                        self.env._(
+                        read.env._(
                             "Consulted on %(order)s (%(stage)s)",
                             order=log.order_id.name,
-                            stage=stage.name,
+                            stage=read.name,
                         ),
-                        stage.norms,
+                        read.norms,
                         todo,
                     )
                     for log in logs

@@ -222,10 +222,15 @@ class SaleOrder(models.Model):
             if not successor or successor == order.responsible_user_id:
                 continue
             absentee = order.responsible_user_id
-            note = _(
+            # a note of the scheduled action, which has no author: in the
+            # company's language, as the SLA watch's notes
+            env = self.with_context(
+                lang=order.company_id.partner_id.lang or self.env.lang
+            ).env
+            note = env._(
                 "%(user)s is on leave until %(date)s: handed over to %(successor)s.",
                 user=absentee.name,
-                date=format_date(self.env, absent[absentee.id]),
+                date=format_date(env, absent[absentee.id]),
                 successor=successor.name,
             )
             groups[department, successor, note] |= order

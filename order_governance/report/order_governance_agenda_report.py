@@ -1,6 +1,5 @@
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import format_duration
 
 
 class ReportGovernanceAgenda(models.AbstractModel):
@@ -29,5 +28,6 @@ class ReportGovernanceAgenda(models.AbstractModel):
             "docs": events,
             "agendas": agendas,
             "format_datetime": Meeting._format_datetime,
-            "format_hours": format_duration,
+            "format_hours": self.env["sale.order"]._governance_hours_text,
+            "bottleneck_text": Meeting._agenda_bottleneck_text,
         }

@@ -81,13 +81,13 @@ class TestActivityHygiene(SlaCase):
             lambda a: a.user_id == self.ops_manager
         )
         self.assertEqual(len(ops), 1)
-        self.assertIn("Late:", ops.summary)
+        self.assertIn("Overdue:", ops.summary)
         self.watch(at(TUESDAY, 17))
         officer = self.open_activities(order).filtered(
             lambda a: a.user_id == self.officer
         )
         self.assertEqual(len(officer), 1)
-        self.assertIn("Late:", officer.summary)
+        self.assertIn("Overdue:", officer.summary)
         self.watch(at(WEDNESDAY, 17))
         self.assert_one_per_person(order)
 
@@ -101,7 +101,7 @@ class TestActivityHygiene(SlaCase):
         self.assertIn("Consulted", consulted.summary)
         self.watch(at(MONDAY, 17))
         self.assertTrue(consulted.exists())
-        self.assertIn("Late:", consulted.summary)
+        self.assertIn("Overdue:", consulted.summary)
         self.assert_one_per_person(order)
 
     def test_reassign_to_a_consulted_manager_keeps_one(self):
@@ -170,7 +170,7 @@ class TestChatter(SlaCase):
         order = self.enter_production(at(MONDAY, 8))
         self.watch(at(TUESDAY, 10))
         bodies = " ".join(str(b) for b in order.message_ids.mapped("body"))
-        self.assertIn(f"{order.name} is 17 h past its Production deadline", bodies)
+        self.assertIn(f"{order.name} is 17:00 overdue in Production", bodies)
         self.assertIn(f"{self.prod_manager.name} is responsible", bodies)
         self.assertIn(f"{self.ops_manager.name}, please decide", bodies)
 

@@ -108,7 +108,7 @@ class TestBottlenecks(KpiCase):
         self.assertEqual(len(form.line_ids), 4)
         self.assertEqual(
             form.headline,
-            "Production held the most order-hours: 18:00 (3 orders waited 06:00 on "
+            "Production held the most order-hours: 18:00 (3 orders waited 6:00 on "
             "average); none in the period before.",
         )
         form.department_ids.add(self.dep_logistics)

@@ -19,19 +19,24 @@ class TestDesk(OrderGovernanceCase):
         cls.give_production_to(cls.prod_worker1)
 
     def test_due_label_says_it_as_people_do(self):
-        """'due in 3 h', '2 days late', 'paused: on hold'; nothing without SLA."""
+        """'due in 3:05', '2 days overdue', 'paused: on hold'; nothing without SLA."""
         order = self.put_in(self.create_order(), self.stage_production)
-        now = fields.Datetime.now()
+        order = order.with_context(tz="UTC")
+        now = fields.Datetime.to_datetime("2026-12-02 12:00:00")
         cases = [
-            (now + timedelta(hours=3, minutes=5), "due in 3 h"),
-            (now + timedelta(minutes=20), "due in 20 min"),
-            (now - timedelta(days=2, hours=1), "2 days late"),
-            (now - timedelta(days=1, hours=1), "1 day late"),
+            (now + timedelta(hours=3, minutes=5), "due in 3:05"),
+            (now + timedelta(minutes=20), "due in 0:20"),
+            (now - timedelta(days=2, hours=1), "2 days overdue"),
+            (now - timedelta(days=1, hours=1), "1 day overdue"),
+            (now - timedelta(hours=13), "13:00 overdue"),
             (now + timedelta(days=4, hours=2), "due in 4 days"),
         ]
         for deadline, label in cases:
             order.sudo().write({"stage_deadline": deadline})
             self.assertEqual(order._governance_due_text(now), label)
+        # days between dates, as Odoo counts an activity's days overdue
+        order.sudo().write({"stage_deadline": now - timedelta(hours=37)})
+        self.assertEqual(order._governance_due_text(now), "2 days overdue")
         order.sudo().write({"governance_on_hold": True})
         self.assertEqual(order._governance_due_text(now), "paused: on hold")
         order.sudo().write({"stage_deadline": False})

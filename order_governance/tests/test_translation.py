@@ -352,21 +352,21 @@ class TestTranslation(OrderGovernanceCase):
                     self.assert_fields_translated({model: {"fields": fields}}), 0
                 )
         glossary = {
-            ("sale.order", "owner_department_id"): "责任部门",
+            ("sale.order", "owner_department_id"): "归属部门",
             ("sale.order", "responsible_department_id"): "执行部门",
             ("sale.order", "responsible_user_id"): "负责人",
             ("sale.order", "stage_deadline"): "阶段截止时间",
             ("sale.order", "sla_status"): "时限状态",
             ("sale.order", "rework_count"): "返工次数",
             ("sale.order", "governance_on_hold"): "已暂停",
-            ("order.governance.stage", "accountable_department_id"): "批准部门",
+            ("order.governance.stage", "accountable_department_id"): "问责部门",
             ("order.governance.stage", "consulted_department_ids"): "咨询部门",
             ("order.governance.stage", "informed_department_ids"): "知会部门",
             ("order.governance.stage", "check_ids"): "完成条件",
             ("order.governance.stage", "norms"): "作业规范",
             ("order.governance.rule", "assignment"): "分配方式",
             ("order.governance.stage.log", "is_rework"): "返工",
-            ("order.governance.stage.log", "sla_breached"): "超出时限",
+            ("order.governance.stage.log", "sla_breached"): "已逾期",
             ("order.governance.stage.log", "escalation_level"): "升级级别",
         }
         for (model, name), label in glossary.items():
@@ -387,7 +387,7 @@ class TestTranslation(OrderGovernanceCase):
                 "none": "无时限",
                 "on_track": "正常",
                 "at_risk": "有风险",
-                "breached": "逾期",
+                "breached": "已逾期",
             },
         )
 

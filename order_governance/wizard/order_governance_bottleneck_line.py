@@ -1,6 +1,5 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import format_duration
 
 
 class OrderGovernanceBottleneckLine(models.TransientModel):
@@ -67,9 +66,9 @@ class OrderGovernanceBottleneckLine(models.TransientModel):
         self.ensure_one()
         values = {
             "stage": self.stage_id.display_name,
-            "hours": format_duration(self.order_hours),
+            "hours": self.env["sale.order"]._governance_hours_text(self.order_hours),
             "volume": self.volume,
-            "wait": format_duration(self.avg_wait_hours),
+            "wait": self.env["sale.order"]._governance_hours_text(self.avg_wait_hours),
         }
         if not self.has_previous:
             return _(

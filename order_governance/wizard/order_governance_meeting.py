@@ -4,7 +4,6 @@ import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_duration
 
 from odoo.addons.resource.models.utils import Intervals
 
@@ -448,8 +447,22 @@ class OrderGovernanceMeeting(models.TransientModel):
                 "date_from": start,
                 "date_to": end,
                 "format_datetime": self._format_datetime,
-                "format_hours": format_duration,
+                "format_hours": self.env["sale.order"]._governance_hours_text,
+                "bottleneck_text": self._agenda_bottleneck_text,
             },
+        )
+
+    @api.model
+    def _agenda_bottleneck_text(self, row):
+        """The agenda's bottleneck line, in the reader's language."""
+        hours = self.env["sale.order"]._governance_hours_text
+        return self.env._(
+            "Bottleneck of the period: %(stage)s, %(hours)s order-hours (handed "
+            "over: %(volume)s; average wait: %(wait)s).",
+            stage=row["stage"].display_name,
+            hours=hours(row["order_hours"]),
+            volume=row["volume"],
+            wait=hours(row["avg_wait"]),
         )
 
     def _format_datetime(self, value):

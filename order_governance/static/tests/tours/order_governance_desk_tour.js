@@ -57,7 +57,7 @@ registry.category("web_tour.tours").add("order_governance_desk_card_tour", {
     steps: () => [
         {
             content: "The late order's card is red and says how late it is",
-            trigger: ".o_kanban_record.oe_kanban_card_danger.o_kanban_color_1:contains(Tour Late Customer) .o_governance_due:contains(late)",
+            trigger: ".o_kanban_record.oe_kanban_card_danger.o_kanban_color_1:contains(Tour Late Customer) .o_governance_due:contains(overdue)",
         },
         {
             content: "It shows who is responsible",

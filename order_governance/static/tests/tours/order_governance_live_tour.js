@@ -13,12 +13,12 @@ registry.category("web_tour.tours").add("order_governance_my_work_tour", {
             trigger: ".o_control_panel .o_breadcrumb:contains(My Work)",
         },
         {
-            content: "The search panel counts the late orders",
-            trigger: ".o_search_panel .o_search_panel_filter_value:contains(Late) .o_search_panel_counter:contains(1)",
+            content: "The search panel counts the overdue orders",
+            trigger: ".o_search_panel .o_search_panel_filter_value:contains(Overdue) .o_search_panel_counter:contains(1)",
         },
         {
-            content: "The late order is the first card of the Production column",
-            trigger: ".o_kanban_group:has(.o_column_title:contains(Production)) .o_kanban_record:eq(0):contains(Urgent Customer) .o_governance_due:contains(late)",
+            content: "The overdue order is the first card of the Production column",
+            trigger: ".o_kanban_group:has(.o_column_title:contains(Production)) .o_kanban_record:eq(0):contains(Urgent Customer) .o_governance_due:contains(overdue)",
         },
         {
             content: "The held order comes after the one on track",
