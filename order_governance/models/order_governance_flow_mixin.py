@@ -190,8 +190,8 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         compute="_compute_governance_urgency",
         store=True,
         index=True,
-        help="The desk's order of work: late orders first, then those at risk, then "
-        "the others by deadline; orders on hold after them. Not Open: done, "
+        help="The desk's order of work: overdue orders first, then those at risk, "
+        "then the others by deadline; orders on hold after them. Not Open: done, "
         "cancelled or not in the flow.",
     )
     governance_norms = fields.Html(
