@@ -218,6 +218,12 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         compute="_compute_governance_next_stage_name",
         help="Where Next Stage takes the order.",
     )
+    governance_next_label = fields.Char(
+        string="Next Stage Button",
+        compute="_compute_governance_next_stage_name",
+        help="The Next Stage button's label: one sentence, punctuated as its "
+        "language does (Next: Shipping; 下一步：发货).",
+    )
 
     # ------------------------------------------------------------------
     # Computes
@@ -330,6 +336,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         for order in self:
             order.governance_sla_color = SLA_COLORS.get(order.sla_status, 0)
 
+    @api.depends_context("lang")
     @api.depends("governance_stage_id", "company_id")
     def _compute_governance_next_stage_name(self):
         with_stage = self.filtered("governance_stage_id")
@@ -337,6 +344,9 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         for order in self:
             stage = next_of.get(order.id)
             order.governance_next_stage_name = stage.name if stage else False
+            order.governance_next_label = (
+                self.env._("Next: %s", stage.name) if stage else False
+            )
 
     @api.model
     def _read_group_governance_stage_ids(self, stages, domain):

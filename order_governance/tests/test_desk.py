@@ -55,7 +55,13 @@ class TestDesk(OrderGovernanceCase):
         )
         button = arch.xpath("//button[@name='action_governance_next']")[0]
         self.assertIn("btn-primary", button.get("class"))
-        self.assertTrue(button.xpath(".//field[@name='governance_next_stage_name']"))
+        self.assertTrue(button.xpath(".//field[@name='governance_next_label']"))
+        self.assertEqual(
+            self.put_in(self.create_order(), self.stage_production)
+            .with_context(lang="en_US")
+            .governance_next_label,
+            "Next: Shipping",
+        )
 
     def test_desk_opens_on_my_department_for_executors_and_managers(self):
         """Executors and managers land on My Department, officers on everything."""
