@@ -522,7 +522,7 @@ def shoot_executor(odoo, base_url, lang, target):
     orders = executor.call(
         "sale.order",
         "search",
-        [("responsible_user_id", "=", executor.uid), ("governance_urgency", "!=", "4")],
+        [("governance_my_work", "=", True)],
         order="governance_urgency, stage_deadline",
         limit=1,
     )
