@@ -18,6 +18,9 @@ AUTHORITY_FIELDS = (
 
 class HrDepartment(models.Model):
     _inherit = "hr.department"
+    # a department is found by its name in the reader's language too (the stored
+    # complete name is in the language it was written in)
+    _rec_names_search = ["complete_name", "name"]
 
     governance_deputy_id = fields.Many2one(
         comodel_name="hr.employee",
@@ -27,6 +30,23 @@ class HrDepartment(models.Model):
         "is absent (time off on his working calendar). Without a deputy, they go to "
         "the parent department's manager.",
     )
+
+    @api.depends_context("lang", "hierarchical_naming")
+    def _compute_display_name(self):
+        """The path of names in the reader's language (Odoo's stored complete name
+        keeps the language it was computed in): 运营 / 生产 on a Chinese desk."""
+        super()._compute_display_name()
+        if not self.env.context.get("hierarchical_naming", True):
+            return
+        # superuser: the parents' names are in every reader's complete name already
+        ancestors = self.sudo().browse(
+            {int(i) for d in self for i in (d.parent_path or "").split("/") if i}
+        )
+        name_of = {d.id: d.name for d in ancestors}
+        for department in self:
+            path = [int(i) for i in (department.parent_path or "").split("/") if i]
+            if path and all(i in name_of for i in path):
+                department.display_name = " / ".join(name_of[i] for i in path)
 
     @api.model_create_multi
     def create(self, vals_list):

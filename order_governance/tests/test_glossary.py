@@ -245,3 +245,20 @@ class TestReadersLanguage(SlaCase):
         self.assertEqual(to_do.summary, "管控健康检查：1个错误")
         self.assertIn("阶段发货没有执行部门", str(to_do.note))
         self.assertNotIn("Shipping", str(to_do.note))
+
+    def test_department_names_read_in_the_readers_language(self):
+        """A department shows and is found by its name in the reader's language,
+        parents included (Odoo's stored complete name keeps the language it was
+        written in)."""
+        self.dep_operations.with_context(lang=LANG).name = "运营"
+        self.dep_production.with_context(lang=LANG).name = "生产"
+        Department = self.env["hr.department"].with_context(lang=LANG)
+        self.assertEqual(
+            Department.browse(self.dep_production.id).display_name, "运营 / 生产"
+        )
+        self.assertEqual(
+            self.dep_production.with_context(lang="en_US").display_name,
+            "Operations / Production",
+        )
+        found = Department.name_search("生产")
+        self.assertIn(self.dep_production.id, [row[0] for row in found])
