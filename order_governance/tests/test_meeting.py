@@ -275,7 +275,7 @@ class TestCoordinationMeeting(SlaCase):
         self.assertIn('<field name="event_id" invisible="1"', arch)
         with freeze_time(at(WEDNESDAY, 11)):
             form = Form(
-                Decision.with_context(action["context"]), view=action["views"][0][0]
+                Decision.with_context(**action["context"]), view=action["views"][0][0]
             )
             self.assertEqual(
                 set(form.agenda_order_ids.ids),
