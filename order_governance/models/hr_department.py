@@ -63,6 +63,20 @@ class HrDepartment(models.Model):
             self.env["res.users"]._governance_clear_access_cache()
         return res
 
+    def _governance_keep_todo(self, activity_type, user, summary, note, existing):
+        """The one open to-do of ``user`` on this department: ``existing`` (his
+        open ones of ``activity_type``) updated, else a new one scheduled."""
+        self.ensure_one()
+        if existing:
+            existing.write({"summary": summary, "note": note})
+            return existing
+        return self.with_context(mail_activity_quick_update=True).activity_schedule(
+            activity_type_id=activity_type.id,
+            summary=summary,
+            note=note,
+            user_id=user.id,
+        )
+
     def _governance_check_authority_change(self, vals):
         """Odoo's ``hr`` lets every employee write departments; the module takes
         authority from their managers and tree, so these fields are HR's (or the

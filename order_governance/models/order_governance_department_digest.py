@@ -116,21 +116,11 @@ class OrderGovernanceDepartmentDigest(models.AbstractModel):
             department=department.name,
         )
         note = self._digest_note(env, orders.with_env(env))
-        if existing:
-            existing.write(
-                {
-                    "summary": summary,
-                    "note": note,
-                    "date_deadline": fields.Date.context_today(existing),
-                }
-            )
-            return
-        department.with_context(mail_activity_quick_update=True).activity_schedule(
-            activity_type_id=activity_type.id,
-            summary=summary,
-            note=note,
-            user_id=user.id,
+        todo = department._governance_keep_todo(
+            activity_type, user, summary, note, existing
         )
+        # due today: the list is today's
+        todo.date_deadline = fields.Date.context_today(todo)
 
     @api.model
     def _digest_note(self, env, orders):

@@ -166,15 +166,12 @@ class OrderGovernanceHealthFinding(models.TransientModel):
                         reader._health_activity_note(found),
                     )
                 summary, note = texts[lang]
-                mine = open_ones.filtered(lambda a, u=user: a.user_id == u)
-                if mine:
-                    mine.write({"summary": summary, "note": note})
-                    continue
-                anchor.with_context(mail_activity_quick_update=True).activity_schedule(
-                    activity_type_id=activity_type.id,
-                    summary=summary,
-                    note=note,
-                    user_id=user.id,
+                anchor._governance_keep_todo(
+                    activity_type,
+                    user,
+                    summary,
+                    note,
+                    open_ones.filtered(lambda a, u=user: a.user_id == u),
                 )
 
     @api.model

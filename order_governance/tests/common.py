@@ -209,6 +209,17 @@ class OrderGovernanceCase(TransactionCase):
     def open_logs(self, order):
         return order.stage_log_ids.filtered(lambda log: not log.date_out)
 
+    def assert_titled_page(self, model, title, **defaults):
+        """A report-like page: titled (never "New", saved or not), without the
+        save/discard indicator (its form's js_class)."""
+        Model = self.env[model].with_user(self.officer)
+        spec = {"display_name": {}, "company_id": {}}
+        new = Model.onchange(defaults, [], spec)["value"]
+        self.assertEqual(new["display_name"], title)
+        self.assertEqual(Model.create(defaults).display_name, title)
+        arch = Model.get_view(view_type="form")["arch"]
+        self.assertIn('js_class="governance_report_form"', arch)
+
     def flush_tracking(self):
         """Tracking messages are written at commit time: write them now."""
         self.env.flush_all()

@@ -128,17 +128,6 @@ class TestBottlenecks(KpiCase):
         with self.assertRaises(AccessError):
             dashboard.with_user(self.ops_manager).line_ids.mapped("order_hours")
 
-    def assert_titled_page(self, model, title, **defaults):
-        """A report-like page: titled (never "New", saved or not), without the
-        save/discard indicator (its form's js_class)."""
-        Model = self.env[model].with_user(self.officer)
-        spec = {"display_name": {}, "company_id": {}}
-        new = Model.onchange(defaults, [], spec)["value"]
-        self.assertEqual(new["display_name"], title)
-        self.assertEqual(Model.create(defaults).display_name, title)
-        arch = Model.get_view(view_type="form")["arch"]
-        self.assertIn('js_class="governance_report_form"', arch)
-
     def test_the_page_is_titled(self):
         """The menu opens "Bottlenecks", not a new record."""
         action = self.env.ref("order_governance.order_governance_bottleneck_action")
