@@ -64,7 +64,11 @@ class SaleOrder(models.Model):
     that move an order by itself, the buttons. The engine is the flow mixin."""
 
     _name = "sale.order"
-    _inherit = ["sale.order", "order.governance.flow.mixin"]
+    _inherit = [
+        "sale.order",
+        "order.governance.flow.mixin",
+        "order.governance.promise.mixin",
+    ]
 
     owner_department_id = fields.Many2one(
         comodel_name="hr.department",
@@ -534,6 +538,8 @@ class SaleOrder(models.Model):
             )._governance_reenter()
         if before:
             self._governance_log_changes(before)
+        if "commitment_date" in vals:
+            self._governance_promise_changed()._governance_refresh_forecast()
         return res
 
     # ------------------------------------------------------------------
@@ -978,7 +984,10 @@ class SaleOrder(models.Model):
                     stage=cancelled[0].governance_stage_id.name,
                 )
             )
-        return super().action_confirm()
+        res = super().action_confirm()
+        confirmed = self.filtered(lambda o: o.state == "sale")
+        confirmed._governance_set_first_promise()._governance_refresh_forecast()
+        return res
 
     # ------------------------------------------------------------------
     # Buttons
