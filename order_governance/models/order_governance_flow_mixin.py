@@ -43,6 +43,7 @@ LIVE_FIELDS = frozenset(
         "governance_on_hold",
         "stage_deadline",
         "sla_status",
+        "governance_promise_status",
     }
 )
 LIVE_CHANNEL = "order_governance"
@@ -1077,28 +1078,13 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
         """``{order id: {'department', 'user', 'rule'}}`` for ``stage``: first matching
         rule by sequence, else the stage's responsible department and its manager."""
         Rule = self.env["order.governance.rule"].sudo().with_context(active_test=True)
-        rules = Rule.search(
-            [
-                ("company_id", "in", [*self.company_id.ids, False]),
-                "|",
-                ("stage_ids", "=", False),
-                ("stage_ids", "in", stage.ids),
-            ]
-        )
-        matches, unmatched = rules._split_orders(self)
-        if unmatched:
-            matches.append((Rule, unmatched))
         result = {}
-        for rule, rule_orders in matches:
+        for rule, rule_orders in self._governance_rule_matches(stage):
             chosen = (rule.responsible_department_id if rule else None) or (
                 stage.sudo().responsible_department_id
             )
-            # a stage or rule shared by companies may name another company's
-            # department: the order's own order management department takes it
             for department, orders in rule_orders.grouped(
-                lambda o, d=chosen: d
-                if not d.company_id or d.company_id == o.company_id
-                else o.company_id.sudo().order_management_department_id
+                lambda o, d=chosen: o._governance_own_department(d)
             ).items():
                 notes = []
                 # the other company's rule does not pick among our people
@@ -1121,6 +1107,44 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                         "rule": assigner,
                         "note": "; ".join(notes),
                     }
+        return result
+
+    def _governance_rule_matches(self, stage):
+        """``[(rule, orders)]``: the first active rule of ``stage`` matching each
+        order of ``self`` by sequence; an empty rule for the orders none matches."""
+        Rule = self.env["order.governance.rule"].sudo().with_context(active_test=True)
+        rules = Rule.search(
+            [
+                ("company_id", "in", [*self.company_id.ids, False]),
+                "|",
+                ("stage_ids", "=", False),
+                ("stage_ids", "in", stage.ids),
+            ]
+        )
+        matches, unmatched = rules._split_orders(self)
+        if unmatched:
+            matches.append((Rule, unmatched))
+        return matches
+
+    def _governance_own_department(self, department):
+        """``department``, unless it belongs to another company than this order's:
+        a stage or rule shared by companies may name one, and then the order's own
+        order management department takes the order."""
+        self.ensure_one()
+        if not department.company_id or department.company_id == self.company_id:
+            return department
+        return self.company_id.sudo().order_management_department_id
+
+    def _governance_departments_in(self, stage):
+        """``{order id: hr.department}``: who the rules would make responsible for
+        ``stage`` (the people are not chosen: nothing is counted or written)."""
+        result = {}
+        for rule, orders in self._governance_rule_matches(stage):
+            chosen = (rule.responsible_department_id if rule else None) or (
+                stage.sudo().responsible_department_id
+            )
+            for order in orders:
+                result[order.id] = order._governance_own_department(chosen)
         return result
 
     def _governance_create_stays(

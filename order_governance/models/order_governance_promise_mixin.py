@@ -1,4 +1,19 @@
+from collections import defaultdict
+from datetime import timedelta
+
+import pytz
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from . import working_hours
+
+# The history a forecast reads: the stays that ended in the last 180 days, and
+# at least 5 of them for a figure (else the next basis: stage, SLA, none).
+FORECAST_DAYS = 180
+FORECAST_MIN_SAMPLES = 5
 
 PROMISE_STATUSES = [
     ("none", "No Promise"),
@@ -8,6 +23,7 @@ PROMISE_STATUSES = [
     ("kept", "Kept"),
     ("missed", "Missed"),
 ]
+OPEN_PROMISE_STATUSES = ("on_track", "at_risk", "late")
 # Statuses that tell the owning department's manager (one activity per order,
 # closed when the order recovers or ends).
 ALERT_STATUSES = ("at_risk", "late")
@@ -74,6 +90,73 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
         "order is done.",
     )
 
+    governance_forecast_html = fields.Html(
+        string="Forecast by Stage",
+        compute="_compute_governance_forecast_html",
+        sanitize=False,
+        help="The stages ahead of the order, the working hours each should take "
+        "and where the figure comes from.",
+    )
+
+    @api.depends("governance_forecast_date", "governance_stage_id")
+    def _compute_governance_forecast_html(self):
+        """The forecast's reasons, in the reader's language and time zone (the
+        figures of ``_governance_forecast_plans``; computed when the tab shows)."""
+        saved = self.filtered(lambda o: o.id and o.governance_forecast_date)
+        (self - saved).governance_forecast_html = False
+        if not saved:
+            return
+        plans = saved.sudo()._governance_forecast_plans(fields.Datetime.now())
+        bases = dict(self._governance_forecast_bases())
+        for order in saved:
+            plan = plans.get(order._origin.id)
+            if not plan:
+                order.governance_forecast_html = False
+                continue
+            steps = [
+                {
+                    "current": step["stage"] == order.governance_stage_id,
+                    "stage": step["stage"].with_env(self.env).name,
+                    "department": step["department"].with_env(self.env).display_name
+                    or "",
+                    "p50": self._governance_hours_text(step["p50"]),
+                    "p90": self._governance_hours_text(step["p90"]),
+                    "basis": bases[step["basis"]](step["samples"]),
+                    "expected_out": step["expected_out"]
+                    and self._governance_datetime_text(step["expected_out"])
+                    or "",
+                }
+                for step in plan["steps"]
+            ]
+            order.governance_forecast_html = self.env["ir.qweb"]._render(
+                "order_governance.forecast_panel", {"steps": steps}
+            )
+
+    def _governance_forecast_bases(self):
+        """``[(basis, sentence of the samples)]``: what each basis says."""
+        return [
+            ("history", lambda n: self.env._("%s past stays in this department", n)),
+            ("stage", lambda n: self.env._("%s past stays, all departments", n)),
+            ("sla", lambda n: self.env._("The stage's SLA (too few past stays)")),
+            ("none", lambda n: self.env._("No history nor SLA: not counted")),
+        ]
+
+    def _governance_datetime_text(self, moment):
+        """A naive UTC datetime as the reader reads it: his time zone, his
+        language's date and time formats, without seconds."""
+        local = fields.Datetime.context_timestamp(self, moment)
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        date_format = lang.date_format or "%m/%d/%Y"
+        return local.strftime(f"{date_format} {lang.short_time_format or '%H:%M'}")
+
+    def _governance_date_text(self, moment):
+        """The day of ``moment`` where the order's company works, in the reader's
+        language's date format; empty without a moment."""
+        if not moment:
+            return "-"
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        return self._governance_day(moment).strftime(lang.date_format or "%m/%d/%Y")
+
     # ------------------------------------------------------------------
     # The promise
     # ------------------------------------------------------------------
@@ -116,10 +199,368 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
             self.env
         )).get(status, _("No Promise"))
 
+
     # ------------------------------------------------------------------
     # The forecast
     # ------------------------------------------------------------------
+    def governance_forecast(self):
+        """Why the forecast says what it says: one dict per stage ahead of the
+        order (its current stage first) with ``stage_id``, ``department_id``,
+        ``p50_hours`` and ``p90_hours`` (working hours still to spend there),
+        ``samples`` (past stays the figures come from), ``basis`` (``history``:
+        the stage's stays in that department; ``stage``: in any department;
+        ``sla``: the stage's SLA; ``none``) and ``expected_out`` (the median end
+        of the stage). Empty when the order's flow has ended or not begun."""
+        if len(self) != 1:
+            raise UserError(_("The forecast explains one order at a time."))
+        self.check_access("read")
+        now = fields.Datetime.now()
+        plan = self.sudo()._governance_forecast_plans(now).get(self.id)
+        if not plan:
+            return []
+        return [
+            {
+                "stage_id": step["stage"].id,
+                "department_id": step["department"].id or False,
+                "p50_hours": round(step["p50"], 2),
+                "p90_hours": round(step["p90"], 2),
+                "samples": step["samples"],
+                "basis": step["basis"],
+                "expected_out": step["expected_out"]
+                and fields.Datetime.to_string(step["expected_out"]),
+            }
+            for step in plan["steps"]
+        ]
+
+    def _governance_forecast_plans(self, now, as_of=None):
+        """``{order id: {'steps': [...], 'p50': datetime, 'p90': datetime}}`` for
+        the orders of ``self`` in a working stage; read in batch: the history once
+        per (company, stage, department) for them all, each calendar once.
+        ``as_of``: use only the stays that ended before it (the backtest)."""
+        orders = self.filtered(
+            lambda o: o.governance_stage_id
+            and not o.governance_stage_id.is_final
+            and not o.governance_stage_id.is_cancel
+        )
+        if not orders:
+            return {}
+        paths = orders._governance_forecast_paths()
+        departments = orders._governance_forecast_departments(paths)
+        stages = self.env["order.governance.stage"].browse(
+            {stage.id for path in paths.values() for stage in path}
+        )
+        stats = self._governance_forecast_stats(
+            orders.company_id, stages, as_of or now
+        )
+        spent = orders._governance_spent_hours(now)
+        timelines = {}
+        plans = {}
+        for order in orders:
+            steps = []
+            end50 = end90 = now
+            for stage in paths[order.id]:
+                department = departments[(order.id, stage.id)]
+                p50, p90, samples, basis = self._governance_stage_estimate(
+                    stats, order.company_id, stage, department
+                )
+                if stage == order.governance_stage_id:
+                    p50 = max(p50 - spent[order.id], 0.0)
+                    p90 = max(p90 - spent[order.id], 0.0)
+                calendar = stage.calendar_id or order.company_id.resource_calendar_id
+                timeline = timelines.get(calendar.id)
+                if timeline is None:
+                    timeline = timelines[calendar.id] = working_hours.Timeline(
+                        calendar, now
+                    )
+                end50 = end50 and timeline.plan(end50, p50)
+                end90 = end90 and timeline.plan(end90, p90)
+                steps.append(
+                    {
+                        "stage": stage,
+                        "department": department,
+                        "p50": p50,
+                        "p90": p90,
+                        "samples": samples,
+                        "basis": basis,
+                        "expected_out": end50,
+                        "expected_out_p90": end90,
+                    }
+                )
+            plans[order.id] = {"steps": steps, "p50": end50, "p90": end90}
+        return plans
+
+    def _governance_forecast_paths(self):
+        """``{order id: [its current stage, the later working stages that apply
+        to it up to the first final stage]}``."""
+        stages = self._governance_stages_of(self.company_id).filtered(
+            lambda s: not s.is_cancel
+        )
+        applies = self._governance_applicability()
+        paths = {}
+        for order in self:
+            path = [order.governance_stage_id]
+            for stage in order._governance_stages_after(stages):
+                if stage.is_final:
+                    break
+                if applies(stage, order):
+                    path.append(stage)
+            paths[order.id] = path
+        return paths
+
+    def _governance_forecast_departments(self, paths):
+        """``{(order id, stage id): hr.department}``: the current stage's
+        responsible department, the rules' choice for the stages ahead (one
+        resolution per stage for all its orders)."""
+        result = {}
+        ahead = defaultdict(list)
+        for order in self:
+            result[(order.id, order.governance_stage_id.id)] = (
+                order.responsible_department_id
+            )
+            for stage in paths[order.id][1:]:
+                ahead[stage].append(order.id)
+        for stage, order_ids in ahead.items():
+            chosen = self.browse(order_ids)._governance_departments_in(stage)
+            for order_id, department in chosen.items():
+                result[(order_id, stage.id)] = department
+        return result
+
+    @api.model
+    def _governance_forecast_stats(self, companies, stages, as_of):
+        """``{(company id, stage id, department id or None): (p50, p90, count)}``:
+        the percentiles of the working hours of the stays of ``stages`` that ended
+        in the FORECAST_DAYS before ``as_of``, per department and per stage (key
+        None), in one query. Stays counted from the install on are left out: they
+        began when the module came, not when the work did."""
+        if not stages:
+            return {}
+        self.env["order.governance.stage.log"].flush_model(
+            ["company_id", "stage_id", "department_id", "date_out", "duration_hours"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT company_id, stage_id, department_id,
+                       GROUPING(department_id) = 1 AS whole_stage,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_hours),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY duration_hours),
+                       COUNT(*)
+                  FROM order_governance_stage_log
+                 WHERE date_out > %(since)s AND date_out <= %(as_of)s
+                   AND stage_id = ANY(%(stages)s)
+                   AND company_id = ANY(%(companies)s)
+                   AND as_of_install IS NOT TRUE
+                 GROUP BY GROUPING SETS (
+                       (company_id, stage_id, department_id), (company_id, stage_id)
+                 )
+                """,
+                since=as_of - timedelta(days=FORECAST_DAYS),
+                as_of=as_of,
+                stages=stages.ids,
+                companies=companies.ids,
+            )
+        )
+        return {
+            (company_id, stage_id, None if whole else department_id): (p50, p90, n)
+            for company_id, stage_id, department_id, whole, p50, p90, n in (
+                self.env.cr.fetchall()
+            )
+        }
+
+    @api.model
+    def _governance_stage_estimate(self, stats, company, stage, department):
+        """``(p50, p90, samples, basis)`` of a stay of ``stage`` in
+        ``department``: its own history, else the stage's in any department (at
+        least FORECAST_MIN_SAMPLES stays), else the SLA, else nothing."""
+        for key, basis in (
+            ((company.id, stage.id, department.id), "history"),
+            ((company.id, stage.id, None), "stage"),
+        ):
+            p50, p90, count = stats.get(key, (0.0, 0.0, 0))
+            if key[2] is not False and count >= FORECAST_MIN_SAMPLES:
+                return p50, p90, count, basis
+        if stage.sla_hours:
+            return stage.sla_hours, stage.sla_hours, 0, "sla"
+        return 0.0, 0.0, 0, "none"
+
+    def _governance_spent_hours(self, now):
+        """``{order id: working hours spent in the current stage}``, holds
+        excluded: those ended (on the stay) and the one going on."""
+        stays = self._governance_open_stays()
+        ongoing = {}
+        held = self.filtered("governance_on_hold")
+        if held:
+            holds = self.env["order.governance.hold"].sudo().search(
+                [("order_id", "in", held.ids), ("date_end", "=", False)]
+            )
+            ongoing = {hold.log_id.id: hold.date_start for hold in holds}
+        spent = dict.fromkeys(self.ids, 0.0)
+        for calendar, group in stays.grouped(lambda s: s._get_calendar()).items():
+            timeline = working_hours.Timeline(calendar, min(group.mapped("date_in")))
+            for stay in group:
+                end = max(ongoing.get(stay.id, now), stay.date_in)
+                worked = timeline.hours_between(stay.date_in, end)
+                spent[stay.order_id.id] = max(worked - stay.paused_hours, 0.0)
+        return spent
+
+    # ------------------------------------------------------------------
+    # Refresh: forecast, promise status, the owning department told
+    # ------------------------------------------------------------------
     def _governance_refresh_forecast(self):
-        """Refresh the forecast and the promise status of the orders of ``self``
-        in batch (see ``governance_forecast``)."""
-        return True
+        """Refresh the forecast and promise status of the orders of ``self`` in
+        batch: the plans of them all (see ``_governance_forecast_plans``), one
+        UPDATE for the changed dates, one write per changed status."""
+        orders = self.filtered("governance_stage_id")
+        if not orders:
+            return
+        now = fields.Datetime.now()
+        plans = orders._governance_forecast_plans(now)
+        dates, statuses = [], defaultdict(list)
+        previous = {}
+        for order in orders:
+            plan = plans.get(order.id, {})
+            p50, p90 = plan.get("p50") or False, plan.get("p90") or False
+            if (p50, p90) != (
+                order.governance_forecast_date,
+                order.governance_forecast_p90_date,
+            ):
+                dates.append((order, p50, p90))
+            status = order._governance_promise_status_of(p50, p90, now)
+            if status != order.governance_promise_status:
+                previous[order.id] = order.governance_promise_status
+                statuses[status].append(order.id)
+        if dates:
+            self._governance_write_forecast_dates(dates)
+        engine = orders._governance_engine()
+        for status, ids in statuses.items():
+            engine.browse(ids).write({"governance_promise_status": status})
+        if previous:
+            self.browse(list(previous))._governance_tell_promise(previous)
+
+    def _governance_write_forecast_dates(self, dates):
+        """One UPDATE (per thousand orders) for ``[(order, p50, p90)]``: the dates
+        differ per order, which a write would turn into one query each."""
+        fnames = ["governance_forecast_date", "governance_forecast_p90_date"]
+        orders = self.browse([order.id for order, _p50, _p90 in dates])
+        orders.flush_recordset(fnames)
+        orders.sudo()._write_multi(
+            [
+                {
+                    "governance_forecast_date": p50 or None,
+                    "governance_forecast_p90_date": p90 or None,
+                }
+                for _order, p50, p90 in dates
+            ]
+        )
+        orders.invalidate_recordset(fnames + ["write_date", "write_uid"])
+
+    def _governance_promise_status_of(self, p50, p90, now):
+        """The promise status of this order for a forecast ``p50``/``p90``."""
+        self.ensure_one()
+        promise = self.governance_promised_date
+        stage = self.governance_stage_id
+        if not promise or not stage or stage.is_cancel:
+            return "none"
+        if stage.is_final:
+            done = self.governance_completed_at or self.stage_entered_at or now
+            return "kept" if self._governance_day(done) <= self._governance_day(
+                promise
+            ) else "missed"
+        if promise < now or (p50 and p50 > promise):
+            return "late"
+        if p90 and p90 > promise:
+            return "at_risk"
+        return "on_track"
+
+    def _governance_day(self, moment):
+        """The day of ``moment`` (naive UTC) where the order's company works."""
+        tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
+        return pytz.utc.localize(moment).astimezone(tz).date()
+
+    def _governance_tell_promise(self, previous):
+        """Tell the owning department's manager once when an order's promise
+        turns at risk or late (one activity, its summary updated when it worsens),
+        and close that activity when the order recovers or ends. ``previous``:
+        ``{order id: status before}``."""
+        activity_type = self.env.ref(
+            "order_governance.mail_activity_type_promise", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        open_activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .grouped("res_id")
+        )
+        alerting = self.filtered(
+            lambda o: o.governance_promise_status in ALERT_STATUSES
+        )
+        (self - alerting)._governance_close_promise_alerts(open_activities)
+        values = []
+        for order in alerting:
+            activity = open_activities.get(order.id)
+            if activity:
+                if previous[order.id] != order.governance_promise_status:
+                    activity.write(order._governance_promise_alert_texts(activity.user_id))
+                continue
+            manager = order._governance_promise_manager()
+            if manager:
+                values.append(
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id(self._name),
+                        "res_id": order.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": manager.id,
+                        "date_deadline": fields.Date.context_today(order),
+                        **order._governance_promise_alert_texts(manager),
+                    }
+                )
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(values)
+
+    def _governance_close_promise_alerts(self, open_activities):
+        activities = self.env["mail.activity"].sudo()
+        for order in self:
+            activities |= open_activities.get(order.id, activities.browse())
+        activities._governance_done()
+
+    def _governance_promise_manager(self):
+        """Who hears of a promise at risk: the owning department's manager, else
+        the order management department's."""
+        self.ensure_one()
+        for department in (
+            self.owner_department_id,
+            self.company_id.order_management_department_id,
+        ):
+            user = department.sudo().manager_id.user_id
+            if user and user.active:
+                return user
+        return self.env["res.users"]
+
+    def _governance_promise_alert_texts(self, user):
+        """The activity's summary and note, in ``user``'s language."""
+        self.ensure_one()
+        order = self.with_context(lang=user.lang or self.env.lang)
+        env = order.env
+        promise = order._governance_date_text(order.governance_promised_date)
+        if order.governance_promise_status == "late":
+            summary = env._("Promise late: %s", promise)
+        else:
+            summary = env._("Promise at risk: %s", promise)
+        note = env._(
+            "%(order)s was promised for %(promise)s; the forecast says %(forecast)s "
+            "(nine in ten by %(p90)s). See what blocks it in Fulfillment Issues.",
+            order=order.name,
+            promise=promise,
+            forecast=order._governance_date_text(order.governance_forecast_date),
+            p90=order._governance_date_text(order.governance_forecast_p90_date),
+        )
+        return {"summary": summary, "note": Markup("<p>%s</p>") % note}

@@ -4,6 +4,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+from .order_governance_flow_mixin import URGENCY_NONE
+
 # The open stays that an SLA watch looks at: open work with a deadline. The
 # conditions match the partial indexes of the open work (see the stage log):
 # each search reads the orders in progress, never the completed history.
@@ -45,11 +47,23 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
                 self._escalate(stays, level, now)
                 done += len(stays)
         self._refresh_order_sla_status(now, watched)
+        self._refresh_forecasts()
         remaining = sum(
             Stay.search_count([*watched, *due, ("escalation_level", "<", level)])
             for level, due in levels
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _refresh_forecasts(self, batch_size=5000):
+        """The forecast and promise status of every open order: time passing
+        shortens what remains of a stage and brings promises due."""
+        Order = self.env["sale.order"].sudo()
+        orders = Order.search([("governance_urgency", "!=", URGENCY_NONE)], order="id")
+        for start in range(0, len(orders), batch_size):
+            batch = orders[start : start + batch_size]
+            batch._governance_refresh_forecast()
+            batch.invalidate_recordset()
 
     @api.model
     def _watched_domain(self):

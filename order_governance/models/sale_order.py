@@ -969,6 +969,19 @@ class SaleOrder(models.Model):
                 )
             )
 
+    def _governance_after_transition(self, stage):
+        super()._governance_after_transition(stage)
+        self._governance_refresh_forecast()
+
+    def _governance_hold(self, reason, note):
+        res = super()._governance_hold(reason, note)
+        self._governance_refresh_forecast()
+        return res
+
+    def _governance_resume(self):
+        super()._governance_resume()
+        self._governance_refresh_forecast()
+
     def action_confirm(self):
         """An order that the order management department put in a cancel stage
         is out of the flow: it is not confirmed behind the officers' back."""
