@@ -1,7 +1,7 @@
 # The project's two commands (see README.md). Everything else is in scripts/dev.py.
 PYTHON ?= python3
 
-.PHONY: run test lint pot benchmark benchmark-read load replica benchmark-install benchmark-transfers screenshots compat
+.PHONY: run test lint pot benchmark backtest benchmark-read load replica benchmark-install benchmark-transfers screenshots compat
 run:  ## Serve Odoo with the module and demo data on http://localhost:8069
 	$(PYTHON) scripts/dev.py run
 
@@ -20,6 +20,9 @@ pot:  ## Export the translation template order_governance/i18n/order_governance.
 N ?= 20000
 benchmark:  ## Build a database of N orders (default 20000) once, print the benchmark table
 	$(PYTHON) scripts/dev.py benchmark --orders $(N)
+
+backtest:  ## Replay completed orders (benchmark database of N orders, else the demo): forecast accuracy
+	$(PYTHON) scripts/dev.py backtest --orders $(N)
 
 SMALL ?= 20000
 LARGE ?= 220000

@@ -2,7 +2,7 @@
     "name": "Order Governance",
     "summary": "Owning departments, governed stages with RACI, responsibility rules, "
     "handoff audit trail and access by responsibility for sale orders",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales",
     "license": "LGPL-3",
     "author": "Order Governance Developers",

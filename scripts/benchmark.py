@@ -53,6 +53,7 @@ BRIDGES = ("order_governance_mrp", "order_governance_stock")
 REPEAT = 5
 DONE_PARAM = "order_governance.benchmark_orders"  # orders added so far
 READY_PARAM = "order_governance.benchmark_ready"  # histories spread
+PROMISED_PARAM = "order_governance.benchmark_promised"  # promises given
 
 
 def emit(**row):
@@ -242,6 +243,7 @@ def build(env, orders):
     done = int(ICP.get_param(DONE_PARAM, 0))
     if done >= orders and ICP.get_param(READY_PARAM):
         print(f"The database already has its {done:,} benchmark orders.")
+        promise_history(env)
         return
     partners, products = benchmark_catalog(env)
     env.cr.commit()
@@ -266,6 +268,37 @@ def build(env, orders):
     spread_history(env)
     ICP.set_param(READY_PARAM, True)
     env.cr.commit()
+    promise_history(env)
+
+
+def promise_history(env):
+    """Once: each confirmed order promised 2 to 9 days after its first entry
+    (some kept, some missed, the open ones on track, at risk or late), then the
+    forecast and promise status of every order, in committed batches."""
+    ICP = env["ir.config_parameter"].sudo()
+    if ICP.get_param(PROMISED_PARAM) or "governance_promised_date" not in (
+        env["sale.order"]._fields
+    ):
+        return
+    env.flush_all()
+    env.cr.execute(
+        """
+        UPDATE sale_order
+           SET governance_promised_date = governance_first_entry
+                   + interval '1 day' * (2 + (id * 11) % 8)
+         WHERE state = 'sale' AND governance_first_entry IS NOT NULL
+        """
+    )
+    env.invalidate_all()
+    ids = env["sale.order"].search([("governance_promised_date", "!=", False)]).ids
+    for start in range(0, len(ids), 5000):
+        env["sale.order"].browse(ids[start : start + 5000])._governance_refresh_forecast()
+        env.flush_all()
+        env.cr.commit()
+        env.invalidate_all()
+    ICP.set_param(PROMISED_PARAM, True)
+    env.cr.commit()
+    print(f"  {len(ids):,} orders promised", flush=True)
 
 
 # ---------------------------------------------------------------------------
@@ -567,7 +600,38 @@ def moves(env):
         rows=open_stays,
         detail="nothing new to escalate",
     )
+    forecasts(env)
     env.cr.rollback()
+
+
+def forecasts(env):
+    """The SLA watch's forecast refresh of every open order: the first after
+    some hours without one (every forecast moves), then the next quarter hour."""
+    Order = env["sale.order"].sudo()
+    open_orders = Order.search_count([("governance_urgency", "!=", "4")])
+    env.cr.execute(
+        "UPDATE sale_order SET governance_forecast_date = NULL,"
+        " governance_forecast_p90_date = NULL WHERE governance_urgency != '4'"
+    )
+    env.invalidate_all()
+    for label in ("every forecast written", "the next quarter hour"):
+        with measured(env) as run:
+            env["order.governance.sla.watch"]._refresh_forecasts()
+        statuses = Order.read_group(
+            [("governance_urgency", "!=", "4")],
+            ["governance_promise_status"],
+            ["governance_promise_status"],
+        )
+        emit(
+            name=f"forecast refresh of the open orders ({label})",
+            seconds=run["seconds"],
+            queries=run["queries"],
+            rows=open_orders,
+            detail=", ".join(
+                f"{g['governance_promise_status_count']:,} {g['governance_promise_status']}"
+                for g in statuses
+            ),
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -842,6 +842,42 @@ def cmd_benchmark(args):
             config.unlink(missing_ok=True)
 
 
+def cmd_backtest(args):
+    """Replay completed orders and print the forecast's accuracy: on the
+    benchmark's database of N orders when it exists, else on the demo database."""
+    prepare("requirements-test.txt")
+    with postgres_server() as server:
+        dbname = f"og_bench_{args.orders}"
+        config = write_config(server, f"odoo-backtest-{os.getpid()}.conf")
+        try:
+            if not module_installed(server, dbname):
+                dbname = RUN_DATABASE
+                if not all(module_installed(server, dbname, m) for m in ADDONS):
+                    drop_database(server, dbname)
+                    say(f"Creating the demo database {dbname} (a few minutes, once)")
+                    install_module(config, dbname, modules=",".join(ADDONS))
+            say(f"Updating the addons in {dbname} (this checkout's code)")
+            install_module(config, dbname, update=True, modules=",".join(ADDONS))
+            say(f"Replaying the completed orders of {dbname}")
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "scripts" / "backtest.py"),
+                    f"--config={config}",
+                    f"--database={dbname}",
+                    f"--limit={args.limit}",
+                ],
+                check=False,
+                cwd=ROOT,
+            )
+            if result.returncode:
+                raise SetupError("The backtest failed (see above).")
+            print(f"\n{dbname}; {machine_description()}")
+            return 0
+        finally:
+            config.unlink(missing_ok=True)
+
+
 def read_side_table(rows, labels):
     """The read-side measures side by side: one column per size, the growth,
     and the ratio to the bare GROUP BY at the largest size."""
@@ -1490,6 +1526,11 @@ def main(argv=None):
     bench.add_argument(
         "--rebuild", action="store_true", help="drop and build the database again"
     )
+    backtest = sub.add_parser(
+        "backtest", help="replay completed orders: the forecast's accuracy"
+    )
+    backtest.add_argument("--orders", type=int, default=20000)
+    backtest.add_argument("--limit", type=int, default=2000)
     bench_read = sub.add_parser(
         "benchmark-read",
         help="measure the reports on a synthetic history at two sizes (SQL-written)",
@@ -1536,6 +1577,7 @@ def main(argv=None):
         "check-db": cmd_check_db,
         "pot": cmd_pot,
         "benchmark": cmd_benchmark,
+        "backtest": cmd_backtest,
         "benchmark-install": cmd_benchmark_install,
         "benchmark-read": cmd_benchmark_read,
         "load": cmd_load,

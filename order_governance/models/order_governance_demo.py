@@ -40,6 +40,7 @@ class OrderGovernanceDemo(models.AbstractModel):
             self._backdate(order, index, now)
             orders |= order
         self._refresh_rewritten(orders)
+        self._promise(orders, now)
         self.env["order.governance.sla.watch"]._cron_watch_sla()
         self._hold_one(orders)
         self.env["order.governance.department.digest"]._cron_department_digest()
@@ -122,6 +123,35 @@ class OrderGovernanceDemo(models.AbstractModel):
         backfill_handoff_columns(self.env.cr, orders.ids)
         self.env["order.governance.stage.log"].invalidate_model()
         orders._governance_refresh_lead_time()
+
+    @api.model
+    def _promise(self, orders, now):
+        """Promises the demo keeps, misses, holds at risk or is late for: done
+        orders promised a day after or before their completion, working ones
+        placed against their forecast (which their stages' history makes)."""
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        confirmed._governance_refresh_forecast()  # the forecast of the back-dated flow
+        promises = {}
+        for index, order in enumerate(confirmed):
+            done = order.governance_completed_at
+            p50 = order.governance_forecast_date
+            p90 = order.governance_forecast_p90_date
+            if done:
+                promises[order] = done + timedelta(days=-1 if index % 3 == 0 else 2)
+            elif p50:
+                promises[order] = {
+                    0: p90 + timedelta(days=3),  # on track
+                    1: p50 + (p90 - p50) / 2,  # at risk
+                    2: p50 - timedelta(hours=2),  # late: the median is after it
+                    3: now - timedelta(days=1),  # late: it has passed
+                }.get(index % 5, p90 + timedelta(days=5))
+        for order, promise in promises.items():
+            order._governance_engine().write({"governance_promised_date": promise})
+        # a customer who was given a later date once: a new promise, counted
+        changed = next((o for o in promises if not o.governance_completed_at), None)
+        if changed:
+            changed.commitment_date = promises[changed] + timedelta(days=1)
+        self.env["sale.order"].browse([o.id for o in promises])._governance_refresh_forecast()
 
     @api.model
     def _open_stay_start(self, stay, index, now):

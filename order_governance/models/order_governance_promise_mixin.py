@@ -160,15 +160,18 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # The promise
     # ------------------------------------------------------------------
-    def _governance_set_first_promise(self):
+    def _governance_set_first_promise(self, track=True):
         """Freeze the promise of confirmed orders that have none yet: the
-        commitment date, else the date Odoo expects now (at confirmation)."""
+        commitment date, else the date Odoo expects now (at confirmation).
+        Without ``track``, no chatter tracking (orders taken in at install)."""
         values = {}
         for order in self.filtered(lambda o: not o.governance_promised_date):
             promise = order.commitment_date or order.expected_date
             if promise:
                 values.setdefault(promise, []).append(order.id)
         engine = self._governance_engine()
+        if not track:
+            engine = engine.with_context(tracking_disable=True)
         for promise, ids in values.items():
             engine.browse(ids).write({"governance_promised_date": promise})
         return self.browse([i for ids in values.values() for i in ids])
@@ -232,27 +235,33 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
             for step in plan["steps"]
         ]
 
-    def _governance_forecast_plans(self, now, as_of=None):
+    def _governance_forecast_plans(self, now, as_of=None, positions=None):
         """``{order id: {'steps': [...], 'p50': datetime, 'p90': datetime}}`` for
         the orders of ``self`` in a working stage; read in batch: the history once
         per (company, stage, department) for them all, each calendar once.
-        ``as_of``: use only the stays that ended before it (the backtest)."""
-        orders = self.filtered(
-            lambda o: o.governance_stage_id
-            and not o.governance_stage_id.is_final
-            and not o.governance_stage_id.is_cancel
-        )
+
+        ``as_of``: use only the stays that ended before it; ``positions``:
+        ``{order id: (stage, department, hours spent)}`` where to forecast from
+        instead of where the orders are (both for the backtest's replay)."""
+        if positions is None:
+            orders = self.filtered(
+                lambda o: o.governance_stage_id
+                and not o.governance_stage_id.is_final
+                and not o.governance_stage_id.is_cancel
+            )
+            positions = orders._governance_positions(now)
+        else:
+            orders = self.browse(list(positions))
         if not orders:
             return {}
-        paths = orders._governance_forecast_paths()
-        departments = orders._governance_forecast_departments(paths)
+        paths = orders._governance_forecast_paths(positions)
+        departments = orders._governance_forecast_departments(paths, positions)
         stages = self.env["order.governance.stage"].browse(
             {stage.id for path in paths.values() for stage in path}
         )
         stats = self._governance_forecast_stats(
             orders.company_id, stages, as_of or now
         )
-        spent = orders._governance_spent_hours(now)
         timelines = {}
         plans = {}
         for order in orders:
@@ -263,9 +272,9 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
                 p50, p90, samples, basis = self._governance_stage_estimate(
                     stats, order.company_id, stage, department
                 )
-                if stage == order.governance_stage_id:
-                    p50 = max(p50 - spent[order.id], 0.0)
-                    p90 = max(p90 - spent[order.id], 0.0)
+                if stage == positions[order.id][0]:
+                    spent = positions[order.id][2]
+                    p50, p90 = max(p50 - spent, 0.0), max(p90 - spent, 0.0)
                 calendar = stage.calendar_id or order.company_id.resource_calendar_id
                 timeline = timelines.get(calendar.id)
                 if timeline is None:
@@ -289,8 +298,21 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
             plans[order.id] = {"steps": steps, "p50": end50, "p90": end90}
         return plans
 
-    def _governance_forecast_paths(self):
-        """``{order id: [its current stage, the later working stages that apply
+    def _governance_positions(self, now):
+        """``{order id: (current stage, responsible department, working hours
+        spent there)}``."""
+        spent = self._governance_spent_hours(now)
+        return {
+            order.id: (
+                order.governance_stage_id,
+                order.responsible_department_id,
+                spent[order.id],
+            )
+            for order in self
+        }
+
+    def _governance_forecast_paths(self, positions):
+        """``{order id: [the stage it is in, the later working stages that apply
         to it up to the first final stage]}``."""
         stages = self._governance_stages_of(self.company_id).filtered(
             lambda s: not s.is_cancel
@@ -298,8 +320,14 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
         applies = self._governance_applicability()
         paths = {}
         for order in self:
-            path = [order.governance_stage_id]
-            for stage in order._governance_stages_after(stages):
+            current = positions[order.id][0]
+            path = [current]
+            for stage in stages.filtered(
+                lambda s, o=order, c=current: (
+                    not s.company_id or s.company_id == o.company_id
+                )
+                and (s.sequence, s.id) > (c.sequence, c.id)
+            ):
                 if stage.is_final:
                     break
                 if applies(stage, order):
@@ -307,16 +335,15 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
             paths[order.id] = path
         return paths
 
-    def _governance_forecast_departments(self, paths):
+    def _governance_forecast_departments(self, paths, positions):
         """``{(order id, stage id): hr.department}``: the current stage's
         responsible department, the rules' choice for the stages ahead (one
         resolution per stage for all its orders)."""
         result = {}
         ahead = defaultdict(list)
         for order in self:
-            result[(order.id, order.governance_stage_id.id)] = (
-                order.responsible_department_id
-            )
+            stage, department, _spent = positions[order.id]
+            result[(order.id, stage.id)] = department
             for stage in paths[order.id][1:]:
                 ahead[stage].append(order.id)
         for stage, order_ids in ahead.items():
@@ -409,8 +436,9 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
     def _governance_refresh_forecast(self):
         """Refresh the forecast and promise status of the orders of ``self`` in
         batch: the plans of them all (see ``_governance_forecast_plans``), one
-        UPDATE for the changed dates, one write per changed status."""
-        orders = self.filtered("governance_stage_id")
+        UPDATE for the changed dates, one write per changed status. As the
+        engine: a move may just have taken the orders out of their mover's sight."""
+        orders = self.sudo().filtered("governance_stage_id")
         if not orders:
             return
         now = fields.Datetime.now()
@@ -430,12 +458,12 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
                 previous[order.id] = order.governance_promise_status
                 statuses[status].append(order.id)
         if dates:
-            self._governance_write_forecast_dates(dates)
+            orders._governance_write_forecast_dates(dates)
         engine = orders._governance_engine()
         for status, ids in statuses.items():
             engine.browse(ids).write({"governance_promise_status": status})
         if previous:
-            self.browse(list(previous))._governance_tell_promise(previous)
+            orders.browse(list(previous))._governance_tell_promise(previous)
 
     def _governance_write_forecast_dates(self, dates):
         """One UPDATE (per thousand orders) for ``[(order, p50, p90)]``: the dates

@@ -736,6 +736,9 @@ class SaleOrder(models.Model):
         waiting = [("governance_stage_id", "=", False)]
         orders = self.sudo().search(waiting, limit=batch_size, order="id")
         orders.with_context(tracking_disable=True)._governance_enter(as_of_install=True)
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        confirmed._governance_set_first_promise(track=False)
+        confirmed._governance_refresh_forecast()
         return len(orders), self.sudo().search_count(waiting)
 
     @api.model
