@@ -53,6 +53,7 @@ class DeliveryCase(OrderGovernanceCase):
         if user:
             Report = Report.with_user(user)
         self.env.flush_all()
+        Report.invalidate_model()  # the view's rows change under the same ids
         return Report.search([("order_id", "in", orders.ids)])
 
 
