@@ -32,7 +32,6 @@ class OrderGovernanceDeliveryReport(models.Model):
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     promised_date = fields.Datetime(
-        string="Promised Date",
         readonly=True,
         help="The date promised to the customer (the last promise, if it changed).",
     )

@@ -1,6 +1,9 @@
-from datetime import datetime, timedelta
+import io
+import zipfile
+from datetime import date, datetime, timedelta
 
 import pytz
+from openpyxl import load_workbook
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
@@ -44,9 +47,11 @@ class DeliveryCase(OrderGovernanceCase):
     @classmethod
     def today(cls):
         """Today in the company's calendar time zone."""
-        return pytz.utc.localize(fields.Datetime.now()).astimezone(
-            pytz.timezone(TZ)
-        ).date()
+        return (
+            pytz.utc.localize(fields.Datetime.now())
+            .astimezone(pytz.timezone(TZ))
+            .date()
+        )
 
     def rows(self, orders, user=None):
         Report = self.env["order.governance.delivery.report"]
@@ -206,3 +211,64 @@ class TestDeliveryReport(DeliveryCase):
         """A salesman outside the governance groups does not read the report."""
         with self.assertRaises(AccessError):
             self.rows(self.orders, self.salesman)
+
+    def workbook(self, user=None):
+        Export = self.env["order.governance.kpi.export"]
+        if user:
+            Export = Export.with_user(user)
+        wizard = Export.create(
+            {
+                "date_from": date(2026, 3, 1),
+                "date_to": date(2026, 3, 31),
+                "company_ids": [(6, 0, self.company.ids)],
+            }
+        )
+        self.env.flush_all()
+        return wizard.with_context(tz=TZ)._workbook_bytes()
+
+    def test_workbook_delivery_sheet(self):
+        """The workbook's Delivery sheet gives the pivot's figures per month and
+        per month and owning department, with a native chart."""
+        data = self.workbook()
+        book = load_workbook(io.BytesIO(data))
+        self.assertIn("Delivery", book.sheetnames)
+        rows = list(book["Delivery"].iter_rows(values_only=True))
+        self.assertEqual(rows[0][0], "Delivery performance")
+        self.assertEqual(
+            rows[3][:6],
+            (
+                "Month",
+                "Orders",
+                "On time (%)",
+                "In full (%)",
+                "OTIF (%)",
+                "Avg delay (days)",
+            ),
+        )
+        # March: the three done orders (the open one was promised later)
+        month = rows[4]
+        self.assertEqual(month[:2], ("2026-03", 3))
+        self.assertAlmostEqual(month[2], 100 / 3)
+        self.assertEqual(month[3:5], (None, None))  # no Inventory figures here
+        self.assertAlmostEqual(month[5], 2.0)  # (0 + 1 + 5) / 3
+        self.assertIsNone(rows[5][0])
+        self.assertEqual(rows[6][:3], ("Month", "Owning department", "Orders"))
+        table = {row[1]: row for row in rows[7:] if row[0]}
+        self.assertEqual(set(table), {"Sales", "Logistics"})
+        self.assertEqual(table["Sales"][2:4], (2, 50))
+        self.assertEqual(table["Sales"][6], 0.5)
+        self.assertEqual(table["Logistics"][2:4], (1, 0))
+        self.assertEqual(table["Logistics"][6], 5)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            charts = [
+                archive.read(name).decode()
+                for name in archive.namelist()
+                if name.startswith("xl/charts/chart")
+            ]
+        self.assertTrue(any("On-time rate by month" in chart for chart in charts))
+
+    def test_workbook_delivery_sheet_follows_the_rules(self):
+        """A manager's Delivery sheet holds his departments' orders only."""
+        book = load_workbook(io.BytesIO(self.workbook(self.prod_manager)))
+        rows = list(book["Delivery"].iter_rows(values_only=True))
+        self.assertEqual(rows[4][0], "No data for this period.")
