@@ -36,7 +36,7 @@ class OrderGovernanceDeliveryReport(models.Model):
         help="The date promised to the customer (the last promise, if it changed).",
     )
     done_date = fields.Datetime(
-        string="Done",
+        string="Done On",
         readonly=True,
         help="When the order was done: its completion, or with Inventory its last "
         "delivery. Empty while the order is open.",
