@@ -38,6 +38,7 @@
         "report/order_governance_backlog_report_views.xml",
         "report/order_governance_transition_report_views.xml",
         "report/order_governance_variant_report_views.xml",
+        "report/order_governance_delivery_report_views.xml",
         "wizard/order_governance_bottleneck_views.xml",
         "report/order_governance_agenda_templates.xml",
         "wizard/order_governance_meeting_views.xml",

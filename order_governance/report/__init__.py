@@ -6,4 +6,5 @@ from . import order_governance_kpi_xlsx
 from . import order_governance_matrix_report
 from . import order_governance_transition_report
 from . import order_governance_variant_report
+from . import order_governance_delivery_report
 from . import order_governance_agenda_report

@@ -35,7 +35,8 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         whose responsibility matrix the RACI sheet shows (default: the user's).
         ``period``: (start, end) datetimes of the Flow sheet (bottlenecks,
         transitions, variants), limited to ``departments`` when given; no Flow
-        sheet without a period."""
+        sheet without a period. The Delivery sheet covers the orders promised in
+        the period (all of them without one) of ``departments``."""
         output = io.BytesIO()
         # constant_memory: rows are streamed to temporary files, so the Transitions
         # sheet costs no memory per row; every sheet is written top to bottom.
@@ -76,6 +77,14 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             workbook.add_worksheet(_("Transitions")), styles, Report, domain
         )
         companies = companies or self.env.companies
+        self._write_delivery(
+            workbook,
+            workbook.add_worksheet(_("Delivery")),
+            styles,
+            period,
+            companies,
+            departments or self.env["hr.department"],
+        )
         if period:
             self._write_flow(
                 workbook,
@@ -309,6 +318,99 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
                 "this department for some orders."
             ),
         )
+
+    def _write_delivery(self, workbook, sheet, styles, period, companies, departments):
+        """Delivery performance of the orders promised in the period, the
+        figures of the Delivery Performance pivot: per month, then per month
+        and owning department, and a chart of the on-time rate per month. Two
+        grouped reads, whatever the number of orders."""
+        domain = [("company_id", "in", companies.ids)]
+        if period:
+            start, end = period
+            domain += [("promised_date", ">=", start), ("promised_date", "<", end)]
+        if departments:
+            domain.append(("owner_department_id", "in", departments.ids))
+        Report = self.env["order.governance.delivery.report"]
+        measures = [
+            "__count",
+            "on_time:avg",
+            "in_full:avg",
+            "otif:avg",
+            "delay_days:avg",
+        ]
+        by_month = Report._read_group(
+            domain, ["promised_date:month"], measures, order="promised_date:month"
+        )
+        by_department = Report._read_group(
+            domain,
+            ["promised_date:month", "owner_department_id"],
+            measures,
+            order="promised_date:month, owner_department_id",
+        )
+        sheet.write(0, 0, _("Delivery performance"), styles["title"])
+        sheet.write(
+            1,
+            0,
+            _(
+                "Orders promised in the period, done or past their promise. Rates "
+                "in %; In full and OTIF are empty without Inventory."
+            ),
+        )
+        figures = [
+            _("Orders"),
+            _("On time (%)"),
+            _("In full (%)"),
+            _("OTIF (%)"),
+            _("Avg delay (days)"),
+        ]
+        # the month table above, the month × department one below: one width
+        for col, width in enumerate([12, 24, 10, 12, 12, 12, 14]):
+            sheet.set_column(col, col, width)
+        for col, header in enumerate([_("Month"), *figures]):
+            sheet.write(3, col, header, styles["header"])
+        row = 4
+        for month, *values in by_month:
+            sheet.write_string(row, 0, month.strftime("%Y-%m"))
+            self._write_delivery_figures(sheet, styles, row, 1, values)
+            row += 1
+        if not by_month:
+            sheet.write(row, 0, _("No data for this period."), styles["text"])
+            return
+        first, last = 4, row - 1
+        row += 1
+        for col, header in enumerate([_("Month"), _("Owning department"), *figures]):
+            sheet.write(row, col, header, styles["header"])
+        row += 1
+        for month, department, *values in by_department:
+            sheet.write_string(row, 0, month.strftime("%Y-%m"))
+            sheet.write_string(row, 1, department.display_name or _("Unassigned"))
+            self._write_delivery_figures(sheet, styles, row, 2, values)
+            row += 1
+        chart = workbook.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": _("On time (%)"),
+                "categories": [sheet.name, first, 0, last, 0],
+                "values": [sheet.name, first, 2, last, 2],
+            }
+        )
+        chart.set_title({"name": _("On-time rate by month")})
+        chart.set_x_axis({"name": _("Month promised")})
+        chart.set_y_axis({"name": _("On time (%)"), "min": 0, "max": 100})
+        chart.set_legend({"none": True})
+        sheet.insert_chart(3, 8, chart)
+
+    def _write_delivery_figures(self, sheet, styles, row, col, values):
+        """Orders, on time, in full, OTIF and delay from ``col`` on; a rate no
+        row has (In full without Inventory) stays blank, not 0 %."""
+        count, *averages = values
+        sheet.write_number(row, col, count, styles["int"])
+        formats = ("percent", "percent", "percent", "hours")
+        for offset, (value, style) in enumerate(
+            zip(averages, formats, strict=True), start=1
+        ):
+            if value is not None and value is not False:
+                sheet.write_number(row, col + offset, value, styles[style])
 
     def _write_flow(self, workbook, sheet, styles, period, companies, departments):
         """Where orders waited and went in the period: the bottleneck list (with

@@ -18,6 +18,7 @@ SHEETS = [
     "By person",
     "Overdue now",
     "Transitions",
+    "Delivery",
     "Flow",
     "RACI",
 ]
