@@ -292,7 +292,9 @@ def promise_history(env):
     env.invalidate_all()
     ids = env["sale.order"].search([("governance_promised_date", "!=", False)]).ids
     for start in range(0, len(ids), 5000):
-        env["sale.order"].browse(ids[start : start + 5000])._governance_refresh_forecast()
+        env["sale.order"].browse(
+            ids[start : start + 5000]
+        )._governance_refresh_forecast()
         env.flush_all()
         env.cr.commit()
         env.invalidate_all()
@@ -628,7 +630,9 @@ def forecasts(env):
             queries=run["queries"],
             rows=open_orders,
             detail=", ".join(
-                f"{g['governance_promise_status_count']:,} {g['governance_promise_status']}"
+                "{:,} {}".format(
+                    g["governance_promise_status_count"], g["governance_promise_status"]
+                )
                 for g in statuses
             ),
         )

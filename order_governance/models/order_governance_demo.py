@@ -151,7 +151,9 @@ class OrderGovernanceDemo(models.AbstractModel):
         changed = next((o for o in promises if not o.governance_completed_at), None)
         if changed:
             changed.commitment_date = promises[changed] + timedelta(days=1)
-        self.env["sale.order"].browse([o.id for o in promises])._governance_refresh_forecast()
+        self.env["sale.order"].browse(
+            [o.id for o in promises]
+        )._governance_refresh_forecast()
 
     @api.model
     def _open_stay_start(self, stay, index, now):

@@ -189,19 +189,19 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
             order._governance_engine().write(
                 {
                     "governance_promised_date": order.commitment_date,
-                    "governance_promise_changes": order.governance_promise_changes
-                    + 1,
+                    "governance_promise_changes": order.governance_promise_changes + 1,
                 }
             )
-        first = self.filtered(lambda o: o.state == "sale")._governance_set_first_promise()
+        first = self.filtered(
+            lambda o: o.state == "sale"
+        )._governance_set_first_promise()
         return changed | first
 
     @api.model
     def _governance_promise_label(self, status):
-        return dict(self._fields["governance_promise_status"]._description_selection(
-            self.env
-        )).get(status, _("No Promise"))
-
+        return dict(
+            self._fields["governance_promise_status"]._description_selection(self.env)
+        ).get(status, _("No Promise"))
 
     # ------------------------------------------------------------------
     # The forecast
@@ -259,9 +259,7 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
         stages = self.env["order.governance.stage"].browse(
             {stage.id for path in paths.values() for stage in path}
         )
-        stats = self._governance_forecast_stats(
-            orders.company_id, stages, as_of or now
-        )
+        stats = self._governance_forecast_stats(orders.company_id, stages, as_of or now)
         timelines = {}
         plans = {}
         for order in orders:
@@ -417,8 +415,10 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
         ongoing = {}
         held = self.filtered("governance_on_hold")
         if held:
-            holds = self.env["order.governance.hold"].sudo().search(
-                [("order_id", "in", held.ids), ("date_end", "=", False)]
+            holds = (
+                self.env["order.governance.hold"]
+                .sudo()
+                .search([("order_id", "in", held.ids), ("date_end", "=", False)])
             )
             ongoing = {hold.log_id.id: hold.date_start for hold in holds}
         spent = dict.fromkeys(self.ids, 0.0)
@@ -491,9 +491,11 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
             return "none"
         if stage.is_final:
             done = self.governance_completed_at or self.stage_entered_at or now
-            return "kept" if self._governance_day(done) <= self._governance_day(
-                promise
-            ) else "missed"
+            return (
+                "kept"
+                if self._governance_day(done) <= self._governance_day(promise)
+                else "missed"
+            )
         if promise < now or (p50 and p50 > promise):
             return "late"
         if p90 and p90 > promise:
@@ -536,7 +538,9 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
             activity = open_activities.get(order.id)
             if activity:
                 if previous[order.id] != order.governance_promise_status:
-                    activity.write(order._governance_promise_alert_texts(activity.user_id))
+                    activity.write(
+                        order._governance_promise_alert_texts(activity.user_id)
+                    )
                 continue
             manager = order._governance_promise_manager()
             if manager:

@@ -973,8 +973,9 @@ class SaleOrder(models.Model):
             )
 
     def _governance_after_transition(self, stage):
-        super()._governance_after_transition(stage)
+        res = super()._governance_after_transition(stage)
         self._governance_refresh_forecast()
+        return res
 
     def _governance_hold(self, reason, note):
         res = super()._governance_hold(reason, note)
@@ -982,8 +983,9 @@ class SaleOrder(models.Model):
         return res
 
     def _governance_resume(self):
-        super()._governance_resume()
+        res = super()._governance_resume()
         self._governance_refresh_forecast()
+        return res
 
     def action_confirm(self):
         """An order that the order management department put in a cancel stage

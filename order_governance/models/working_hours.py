@@ -111,7 +111,11 @@ class Timeline:
             return 0.0
         stop = self.stops[index]
         within = (min(moment, stop) - self.begins[index]).total_seconds() / 3600
-        return self.cumulative[index] - (stop - self.begins[index]).total_seconds() / 3600 + within
+        return (
+            self.cumulative[index]
+            - (stop - self.begins[index]).total_seconds() / 3600
+            + within
+        )
 
     def hours_between(self, start, end):
         """Working hours between two naive UTC datetimes, not before the

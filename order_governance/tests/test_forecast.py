@@ -14,6 +14,7 @@ WEDNESDAY = datetime(2026, 11, 25)
 THURSDAY = datetime(2026, 11, 26)
 FRIDAY = datetime(2026, 11, 27)
 NOW = MONDAY.replace(hour=12)
+MONDAY_MORNING = MONDAY.replace(hour=8)
 # Eleven past Production stays: median 16 working hours, 90th percentile 30.
 PRODUCTION_HOURS = [12, 13, 14, 15, 15, 16, 20, 25, 28, 30, 40]
 
@@ -44,16 +45,20 @@ class ForecastCase(OrderGovernanceCase):
             with freeze_time(start):
                 order = cls.create_order()
                 order.sudo().governance_move(cls.stage_production, reason="history")
-            with freeze_time(cls.calendar.plan_hours(hours, start).replace(tzinfo=None)):
+            with freeze_time(
+                cls.calendar.plan_hours(hours, start).replace(tzinfo=None)
+            ):
                 order.sudo().governance_move(cls.stage_shipping)
             orders |= order
-            day = day.replace(day=day.day + 1) if day.weekday() < 4 else day.replace(
-                day=day.day + 3
+            day = (
+                day.replace(day=day.day + 1)
+                if day.weekday() < 4
+                else day.replace(day=day.day + 3)
             )
         return orders
 
     def order_in_production(
-        self, commitment=None, entered=MONDAY.replace(hour=8), confirm=True
+        self, commitment=None, entered=MONDAY_MORNING, confirm=True
     ):
         """An order (confirmed unless not ``confirm``) that entered Production
         at ``entered``."""
@@ -77,9 +82,11 @@ class TestForecast(ForecastCase):
         """Median 16 and p90 30 from eleven stays; Shipping by its SLA; the hours
         spent in the current stage deducted; planned on the 40-hour calendar."""
         self.assertEqual(
-            sorted(self.history.stage_log_ids.filtered("date_out").filtered(
-                lambda s: s.stage_id == self.stage_production
-            ).mapped("duration_hours")),
+            sorted(
+                self.history.stage_log_ids.filtered("date_out")
+                .filtered(lambda s: s.stage_id == self.stage_production)
+                .mapped("duration_hours")
+            ),
             PRODUCTION_HOURS,
         )
         order = self.order_in_production()
@@ -300,16 +307,20 @@ class TestPromise(ForecastCase):
         self.assertEqual(cancelled.governance_promise_status, "none")
 
     def alerts(self, order):
-        return self.env["mail.activity"].with_context(active_test=False).search(
-            [
-                ("res_model", "=", "sale.order"),
-                ("res_id", "=", order.id),
-                (
-                    "activity_type_id",
-                    "=",
-                    self.env.ref("order_governance.mail_activity_type_promise").id,
-                ),
-            ]
+        return (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "=", order.id),
+                    (
+                        "activity_type_id",
+                        "=",
+                        self.env.ref("order_governance.mail_activity_type_promise").id,
+                    ),
+                ]
+            )
         )
 
     def test_owning_department_told_once(self):
