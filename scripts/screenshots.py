@@ -482,6 +482,52 @@ def take_screenshots(odoo, browser, base_url, lang):
     )
     browser.screenshot(target("bottlenecks"))
     shoot_meeting(odoo, browser, base_url, target)
+    shoot_promises(odoo, browser, base_url, target)
+
+
+def shoot_promises(odoo, browser, base_url, target):
+    """An order whose promise is at risk (its Governance tab's forecast), the
+    Fulfillment Issues list and Delivery Performance."""
+    orders = odoo.call(
+        "sale.order",
+        "search",
+        [
+            ("governance_promise_status", "in", ["at_risk", "late"]),
+            ("governance_forecast_date", "!=", False),
+        ],
+        order="governance_promise_status",
+        limit=1,
+    )
+    if orders:
+        browser.open(
+            f"{base_url}{ACTION}.sale_order_action_order_desk/{orders[0]}",
+            ".o_form_view .o_form_sheet",
+        )
+        browser.evaluate(
+            'document.querySelector(".o_notebook a.nav-link[name=governance]").click()'
+        )
+        browser.wait_idle(".o_governance_forecast_panel table")
+        browser.evaluate(
+            """(() => {
+                const panel = document.querySelector(".o_governance_forecast");
+                const scroller = panel.closest(".o_content") || document.scrollingElement;
+                const top = panel.getBoundingClientRect().top
+                    - scroller.getBoundingClientRect().top;
+                scroller.scrollTop += top - 330;
+            })()"""
+        )
+        browser.wait_idle(".o_governance_forecast_panel table")
+        browser.screenshot(target("forecast"))
+    browser.open(
+        f"{base_url}{ACTION}.order_governance_fulfillment_issue_action",
+        ".o_list_view .o_group_header",
+    )
+    browser.screenshot(target("fulfillment_issues"))
+    browser.open(
+        f"{base_url}{ACTION}.order_governance_delivery_report_action",
+        ".o_pivot table .o_pivot_cell_value",
+    )
+    browser.screenshot(target("delivery_performance"))
 
 
 def shoot_meeting(odoo, browser, base_url, target):

@@ -37,6 +37,14 @@ PROMISE_FIELDS = (
 )
 
 
+def to_minute(moment):
+    """``moment`` to the nearest minute (False for none): a forecast that moved
+    by the float noise of working-hour sums is not rewritten at every watch."""
+    if not moment:
+        return False
+    return (moment + timedelta(seconds=30)).replace(second=0, microsecond=0)
+
+
 class OrderGovernancePromiseMixin(models.AbstractModel):
     """The customer's promise and the completion forecast of an order: the date
     promised, how often it changed, the median and 90th percentile completion
@@ -447,7 +455,7 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
         previous = {}
         for order in orders:
             plan = plans.get(order.id, {})
-            p50, p90 = plan.get("p50") or False, plan.get("p90") or False
+            p50, p90 = to_minute(plan.get("p50")), to_minute(plan.get("p90"))
             if (p50, p90) != (
                 order.governance_forecast_date,
                 order.governance_forecast_p90_date,

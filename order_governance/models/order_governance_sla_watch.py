@@ -61,9 +61,7 @@ class OrderGovernanceSlaWatch(models.AbstractModel):
         Order = self.env["sale.order"].sudo()
         orders = Order.search([("governance_urgency", "!=", URGENCY_NONE)], order="id")
         for start in range(0, len(orders), batch_size):
-            batch = orders[start : start + batch_size]
-            batch._governance_refresh_forecast()
-            batch.invalidate_recordset()
+            orders[start : start + batch_size]._governance_refresh_forecast()
 
     @api.model
     def _watched_domain(self):
