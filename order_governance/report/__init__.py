@@ -7,3 +7,4 @@ from . import order_governance_matrix_report
 from . import order_governance_transition_report
 from . import order_governance_variant_report
 from . import order_governance_agenda_report
+from . import order_governance_fulfillment_issue
