@@ -40,3 +40,4 @@ from . import test_attacks_commercial
 from . import test_live_desk
 from . import test_live_tours
 from . import test_attacks_desk
+from . import test_fulfillment_issue

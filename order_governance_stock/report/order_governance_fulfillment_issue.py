@@ -91,7 +91,8 @@ class OrderGovernanceFulfillmentIssue(models.Model):
                 fact_date=SQL("MAX(pick.scheduled_date)"),
                 fact_date_2=SQL("work.promised_date"),
                 fact_name=SQL(
-                    "(ARRAY_AGG(pick.name ORDER BY pick.scheduled_date DESC, pick.id))[1]"
+                    "(ARRAY_AGG(pick.name ORDER BY pick.scheduled_date DESC, "
+                    "pick.id))[1]"
                 ),
             ),
         )
