@@ -31,3 +31,4 @@ from . import order_governance_demo
 from . import order_governance_health_finding
 from . import calendar_event
 from . import order_governance_decision
+from . import sale_order_issue

@@ -42,6 +42,14 @@ class ResCompany(models.Model):
         "to the order management officers and the department managers.",
     )
 
+    governance_credit_overdue_limit = fields.Monetary(
+        string="Overdue Receivables Limit",
+        currency_field="currency_id",
+        help="A customer who owes more than this, overdue, in the company's "
+        "currency, gets a Credit Overdue issue on each of his open orders. 0: "
+        "not checked.",
+    )
+
     @api.constrains("governance_at_risk_percent", "governance_escalation_delay_hours")
     def _check_governance_sla_watch(self):
         for company in self:

@@ -27,6 +27,14 @@ class ResConfigSettings(models.TransientModel):
     governance_department_digest = fields.Boolean(
         related="company_id.governance_department_digest", readonly=False
     )
+    governance_credit_overdue_limit = fields.Monetary(
+        related="company_id.governance_credit_overdue_limit",
+        currency_field="governance_currency_id",
+        readonly=False,
+    )
+    governance_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Governance Currency"
+    )
     governance_health_error_count = fields.Integer(
         string="Health Errors",
         compute="_compute_governance_health_error_count",

@@ -8,3 +8,4 @@ from . import order_governance_transition_report
 from . import order_governance_variant_report
 from . import order_governance_delivery_report
 from . import order_governance_agenda_report
+from . import order_governance_fulfillment_issue

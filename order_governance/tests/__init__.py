@@ -41,3 +41,4 @@ from . import test_live_desk
 from . import test_live_tours
 from . import test_attacks_desk
 from . import test_delivery_report
+from . import test_fulfillment_issue
