@@ -510,7 +510,8 @@ def shoot_promises(odoo, browser, base_url, target):
         browser.evaluate(
             """(() => {
                 const panel = document.querySelector(".o_governance_forecast");
-                const scroller = panel.closest(".o_content") || document.scrollingElement;
+                const scroller = panel.closest(".o_content")
+                    || document.scrollingElement;
                 const top = panel.getBoundingClientRect().top
                     - scroller.getBoundingClientRect().top;
                 scroller.scrollTop += top - 330;
