@@ -441,11 +441,12 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Refresh: forecast, promise status, the owning department told
     # ------------------------------------------------------------------
-    def _governance_refresh_forecast(self):
+    def _governance_refresh_forecast(self, tell=True):
         """Refresh the forecast and promise status of the orders of ``self`` in
         batch: the plans of them all (see ``_governance_forecast_plans``), one
         UPDATE for the changed dates, one write per changed status. As the
-        engine: a move may just have taken the orders out of their mover's sight."""
+        engine: a move may just have taken the orders out of their mover's sight.
+        Without ``tell``, no activity (an upgrade's first statuses)."""
         orders = self.sudo().filtered("governance_stage_id")
         if not orders:
             return
@@ -470,7 +471,7 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
         engine = orders._governance_engine()
         for status, ids in statuses.items():
             engine.browse(ids).write({"governance_promise_status": status})
-        if previous:
+        if previous and tell:
             orders.browse(list(previous))._governance_tell_promise(previous)
 
     def _governance_write_forecast_dates(self, dates):

@@ -738,7 +738,7 @@ class SaleOrder(models.Model):
         orders.with_context(tracking_disable=True)._governance_enter(as_of_install=True)
         confirmed = orders.filtered(lambda o: o.state == "sale")
         confirmed._governance_set_first_promise(track=False)
-        confirmed._governance_refresh_forecast()
+        confirmed._governance_refresh_forecast(tell=False)
         return len(orders), self.sudo().search_count(waiting)
 
     @api.model
