@@ -43,6 +43,11 @@ GLOSSARY = {
     "Now": "当前",
     "%s overdue": "逾期%s",
     "Responsibility Rules": "职责规则",
+    "Promised Date": "承诺日期",
+    "Promise at Risk": "承诺有风险",
+    "Promise Late": "承诺逾期",
+    "Fulfillment Issues": "履约问题",
+    "Delivery Performance": "交付绩效",
 }
 # retired Chinese terms: (pattern, what to write instead)
 RETIRED = [
