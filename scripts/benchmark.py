@@ -15,6 +15,8 @@ Phases, each one process (``scripts/dev.py benchmark`` calls them in turn):
               on the same 1,000 orders, staff notified by e-mail then in Odoo; the
               escalation run over every open stay.
               Rolled back: the database is the same afterwards.
+``forecast``  the SLA watch's forecast refresh of the open orders, twice, then the
+              plan of every order as if it were open (rolled back).
 ``workbook``  the KPI workbook of the whole period, time and peak memory growth; in a
               process of its own so that its memory peak is its own.
 ``existing``  (install benchmark) adds N orders to a database WITHOUT the module:
@@ -602,13 +604,48 @@ def moves(env):
         rows=open_stays,
         detail="nothing new to escalate",
     )
-    forecasts(env)
     env.cr.rollback()
 
 
 def forecasts(env):
     """The SLA watch's forecast refresh of every open order: the first after
-    some hours without one (every forecast moves), then the next quarter hour."""
+    some hours without one (every forecast moves), then the next quarter hour;
+    then the plan of every order of the database as if all were open, each from
+    its first stage. Rolled back."""
+    forecast_open_orders(env)
+    forecast_every_order(env)
+    env.cr.rollback()
+
+
+def forecast_every_order(env):
+    """The forecast's computation for 20,000 open orders: each order of the
+    database planned from its first working stay's stage and department."""
+    Order = env["sale.order"].sudo()
+    orders = Order.search([("governance_stage_id", "!=", False)])
+    first = {}
+    for stay in (
+        env["order.governance.stage.log"]
+        .sudo()
+        .search(
+            [("order_id", "in", orders.ids), ("is_working_stage", "=", True)],
+            order="date_in desc, id desc",
+        )
+    ):
+        first[stay.order_id.id] = (stay.stage_id, stay.department_id, 0.0)
+    planned = Order.browse(list(first))
+    now = planned.env.cr.now().replace(tzinfo=None)
+    with measured(env) as run:
+        plans = planned._governance_forecast_plans(now, positions=first)
+    emit(
+        name="forecast of every order as if open (plan only, from its first stage)",
+        seconds=run["seconds"],
+        queries=run["queries"],
+        rows=len(plans),
+        detail=f"{sum(len(p['steps']) for p in plans.values()):,} stages planned",
+    )
+
+
+def forecast_open_orders(env):
     Order = env["sale.order"].sudo()
     open_orders = Order.search_count([("governance_urgency", "!=", "4")])
     env.cr.execute(
@@ -787,6 +824,7 @@ def main(argv=None):
             "reports",
             "flow",
             "moves",
+            "forecast",
             "workbook",
             "existing",
             "entered",
@@ -810,9 +848,13 @@ def main(argv=None):
         elif args.phase == "uninstall":
             uninstall(env)
         else:
-            {"reports": reports, "flow": flow, "moves": moves, "workbook": workbook}[
-                args.phase
-            ](env)
+            {
+                "reports": reports,
+                "flow": flow,
+                "moves": moves,
+                "forecast": forecasts,
+                "workbook": workbook,
+            }[args.phase](env)
     return 0
 
 
