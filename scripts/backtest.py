@@ -55,14 +55,22 @@ def replay(env, orders):
     Order = env["sale.order"]
     for order in orders:
         calendar = order.company_id.resource_calendar_id
-        missed = order.governance_promise_status == "missed"
+        # the completion as the stays say it: the entry into the final stage
+        done = max(
+            order.stage_log_ids.filtered(lambda s: s.stage_id.is_final).mapped(
+                "date_in"
+            )
+        )
         promise = order.governance_promised_date
+        missed = bool(promise) and order._governance_day(done) > order._governance_day(
+            promise
+        )
         stays = order.stage_log_ids.filtered(
             lambda s: s.is_working_stage and not s.as_of_install
         ).sorted(lambda s: (s.date_in, s.id))
         for stay in stays:
             moment = stay.date_in
-            if moment >= order.governance_completed_at:
+            if moment >= done:
                 continue
             plan = Order.browse(order.id)._governance_forecast_plans(
                 moment,
@@ -71,9 +79,7 @@ def replay(env, orders):
             )[order.id]
             p50 = sum(step["p50"] for step in plan["steps"])
             p90 = sum(step["p90"] for step in plan["steps"])
-            real = working_hours.hours_between(
-                calendar, moment, order.governance_completed_at
-            )
+            real = working_hours.hours_between(calendar, moment, done)
             late = None
             if promise and promise > moment and plan["p50"]:
                 late = plan["p50"] > promise
@@ -122,7 +128,7 @@ def main(argv=None):
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument(
-        "--limit", type=int, default=2000, help="the most recent completed orders"
+        "--limit", type=int, default=1000, help="the most recent completed orders"
     )
     args = parser.parse_args(argv)
     cr, env = odoo_env(args.config, args.database)

@@ -1530,7 +1530,7 @@ def main(argv=None):
         "backtest", help="replay completed orders: the forecast's accuracy"
     )
     backtest.add_argument("--orders", type=int, default=20000)
-    backtest.add_argument("--limit", type=int, default=2000)
+    backtest.add_argument("--limit", type=int, default=1000)
     bench_read = sub.add_parser(
         "benchmark-read",
         help="measure the reports on a synthetic history at two sizes (SQL-written)",
