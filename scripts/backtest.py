@@ -6,8 +6,9 @@ forecast is made as the module would have made it then, from the stays that had
 ended before that moment only (``_governance_forecast_plans`` with ``as_of`` and
 the order's position then), and compared with the order's real completion:
 
-- the absolute error of the median forecast, in working hours of the company's
-  calendar (forecast remaining hours against real remaining hours);
+- the absolute error of the median forecast, in working hours (the hours the
+  forecast sums against the working hours the order's stays really took from
+  that moment on, holds excluded);
 - the share of forecasts within ±20 % of the real remaining hours;
 - how often the real completion came by the 90th percentile (about 90 % if the
   spread is right);
@@ -49,12 +50,9 @@ def completed_orders(env, limit):
 def replay(env, orders):
     """One point per working stay of the orders: (forecast remaining hours p50,
     p90, real remaining hours, predicted late, really missed or None)."""
-    from odoo.addons.order_governance.models import working_hours
-
     points = []
     Order = env["sale.order"]
     for order in orders:
-        calendar = order.company_id.resource_calendar_id
         # the completion as the stays say it: the entry into the final stage
         done = max(
             order.stage_log_ids.filtered(lambda s: s.stage_id.is_final).mapped(
@@ -68,7 +66,10 @@ def replay(env, orders):
         stays = order.stage_log_ids.filtered(
             lambda s: s.is_working_stage and not s.as_of_install
         ).sorted(lambda s: (s.date_in, s.id))
-        for stay in stays:
+        # the real working hours from each stay's entry to the completion: the
+        # stays' own hours, as the forecast counts them (holds excluded)
+        left = [sum(stays[i:].mapped("duration_hours")) for i in range(len(stays))]
+        for stay, real in zip(stays, left, strict=True):
             moment = stay.date_in
             if moment >= done:
                 continue
@@ -79,7 +80,6 @@ def replay(env, orders):
             )[order.id]
             p50 = sum(step["p50"] for step in plan["steps"])
             p90 = sum(step["p90"] for step in plan["steps"])
-            real = working_hours.hours_between(calendar, moment, done)
             late = None
             if promise and promise > moment and plan["p50"]:
                 late = plan["p50"] > promise
