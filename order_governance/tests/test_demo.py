@@ -112,3 +112,37 @@ class TestDemoData(TransactionCase):
             sorted(last.governance_decision_ids.order_id, key=lambda o: o.id),
         )
         self.assertTrue(any(section["overdue"] for section in agenda))
+
+    def test_promises_kept_missed_at_risk_and_late(self):
+        """The demo shows every promise status, a changed promise, and forecasts
+        made from the history of the stages."""
+        statuses = set(self.orders.mapped("governance_promise_status"))
+        self.assertLessEqual(
+            {"kept", "missed", "at_risk", "late", "on_track"}, statuses
+        )
+        self.assertTrue(self.orders.filtered("governance_promise_changes"))
+        working = self.orders.filtered("governance_forecast_date")
+        bases = {
+            step["basis"] for order in working for step in order.governance_forecast()
+        }
+        self.assertIn("history", bases)
+        # the owning departments were told of the promises at risk or late
+        alerted = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", self.orders.ids),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("order_governance.mail_activity_type_promise").id,
+                ),
+            ]
+        )
+        self.assertEqual(
+            set(alerted.mapped("res_id")),
+            set(
+                self.orders.filtered(
+                    lambda o: o.governance_promise_status in ("at_risk", "late")
+                ).ids
+            ),
+        )

@@ -133,6 +133,20 @@ class TestForecast(ForecastCase):
             shipping = order.governance_forecast()[1]
         self.assertEqual((shipping["basis"], shipping["p50_hours"]), ("none", 0))
 
+    def test_history_of_another_company_does_not_count(self):
+        """The same stage, shared by two companies: each company's forecast reads
+        its own stays only."""
+        self.stage_production.company_id = False
+        other = self.env["res.company"].create({"name": "Other Company"})
+        Log = self.env["order.governance.stage.log"]
+        stats = Log.env["sale.order"]._governance_forecast_stats(
+            self.company | other, self.stage_production, NOW
+        )
+        self.assertEqual(
+            stats[(self.company.id, self.stage_production.id, None)][2], 11
+        )
+        self.assertNotIn((other.id, self.stage_production.id, None), stats)
+
     def test_old_history_is_forgotten(self):
         """Stays that ended more than 180 days ago do not count."""
         order = self.order_in_production(entered=datetime(2027, 6, 7, 8))
