@@ -507,15 +507,10 @@ def shoot_promises(odoo, browser, base_url, target):
             'document.querySelector(".o_notebook a.nav-link[name=governance]").click()'
         )
         browser.wait_idle(".o_governance_forecast_panel table")
+        # the promise above, the forecast's table below: its end at the bottom
         browser.evaluate(
-            """(() => {
-                const panel = document.querySelector(".o_governance_forecast");
-                const scroller = panel.closest(".o_content")
-                    || document.scrollingElement;
-                const top = panel.getBoundingClientRect().top
-                    - scroller.getBoundingClientRect().top;
-                scroller.scrollTop += top - 330;
-            })()"""
+            'document.querySelector(".o_governance_forecast")'
+            '.scrollIntoView({block: "end"})'
         )
         browser.wait_idle(".o_governance_forecast_panel table")
         browser.screenshot(target("forecast"))
@@ -523,6 +518,12 @@ def shoot_promises(odoo, browser, base_url, target):
         f"{base_url}{ACTION}.order_governance_fulfillment_issue_action",
         ".o_list_view .o_group_header",
     )
+    # the first two types opened: their rows, departments and sentences
+    browser.evaluate(
+        'document.querySelectorAll(".o_list_view .o_group_header")'
+        ".forEach((row, index) => index < 2 && row.click())"
+    )
+    browser.wait_idle(".o_list_view .o_data_row")
     browser.screenshot(target("fulfillment_issues"))
     browser.open(
         f"{base_url}{ACTION}.order_governance_delivery_report_action",
