@@ -391,4 +391,12 @@ class TestPromise(ForecastCase):
         order.invalidate_recordset()
         self.assertEqual(order.governance_promise_status, "late")
         self.assertEqual(order.governance_forecast_date, datetime(2026, 11, 30, 9))
+        # the department that must act sees it in Fulfillment Issues
+        issues = (
+            self.env["order.governance.fulfillment.issue"]
+            .with_user(self.sales_manager)
+            .search([("order_id", "=", order.id)])
+        )
+        self.assertEqual(issues.mapped("issue_type"), ["promise_late"])
+        self.assertEqual(issues.department_id, self.dep_sales)
         self.assertEqual(order.sla_status, "none")  # Production has no SLA here
