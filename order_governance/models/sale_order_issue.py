@@ -16,13 +16,14 @@ class SaleOrder(models.Model):
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_governance_issue_count(self):
         saved = self.filtered("id")
+        Issue = self.env["order.governance.fulfillment.issue"]
         counts = {}
-        if saved:
+        # Sales users outside Order Governance read orders too (Odoo's own
+        # screens and flows): for them there is nothing to count
+        if saved and Issue.has_access("read"):
             counts = {
                 order.id: count
-                for order, count in self.env[
-                    "order.governance.fulfillment.issue"
-                ]._read_group(
+                for order, count in Issue._read_group(
                     [("order_id", "in", saved.ids)], ["order_id"], ["__count"]
                 )
             }

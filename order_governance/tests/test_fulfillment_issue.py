@@ -133,6 +133,13 @@ class TestFulfillmentIssues(IssueCase):
             self.env.ref("order_governance.sale_order_view_kanban").id, "kanban"
         )["arch"]
         self.assertIn("o_governance_issue_badge", arch)
+        # a salesman outside Order Governance reads the order (Odoo's own
+        # screens read every field): no issue to count, no Access Error
+        order.user_id = self.salesman
+        as_salesman = order.with_user(self.salesman)
+        self.assertEqual(
+            as_salesman.read(["governance_issue_count"])[0]["governance_issue_count"], 0
+        )
 
 
 @tagged("post_install", "-at_install")
