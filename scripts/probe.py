@@ -255,6 +255,15 @@ WRITE_ALLOWED = {
         or t.get("owner_department") in r.managed,
         "README: officers and the managers of the owning department change it",
     ),
+    ("sale.order", "commitment_date"): (
+        lambda r, t: t.get("state") != "sale"
+        or r.officer_of(t.get("company"))
+        or r.has("sales_team.group_sale_manager")
+        or t.get("owner_department") in (r.departments | r.managed),
+        "README (who may change what): a quotation's or cancelled order's delivery "
+        "date is Odoo's to allow; a confirmed order's (the promise) its owning "
+        "department's staff and managers, officers and Sales administrators",
+    ),
     ("calendar.event", "*"): (
         lambda r, t: r.officer_of(t.get("company")),
         "officers organise the coordination meetings",
@@ -282,6 +291,10 @@ CREATE_ALLOWED = {
         lambda r, t: r.officer or r.has("sales_team.group_sale_manager"),
         "README: a new order belongs to its salesperson's department or its "
         "creator's; officers and Sales administrators choose another",
+    ),
+    "sale.order.commitment_date": (
+        lambda r, t: True,
+        "a new quotation's delivery date: whoever may create the quotation",
     ),
     "order.governance.decision": (
         lambda r, t: r.officer,
