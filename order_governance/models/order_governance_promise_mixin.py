@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date, format_datetime
 
 from . import working_hours
 
@@ -150,20 +151,15 @@ class OrderGovernancePromiseMixin(models.AbstractModel):
         ]
 
     def _governance_datetime_text(self, moment):
-        """A naive UTC datetime as the reader reads it: his time zone, his
-        language's date and time formats, without seconds."""
-        local = fields.Datetime.context_timestamp(self, moment)
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        date_format = lang.date_format or "%m/%d/%Y"
-        return local.strftime(f"{date_format} {lang.short_time_format or '%H:%M'}")
+        """A naive UTC datetime in the reader's time zone and language."""
+        return format_datetime(self.env, moment, tz=self.env.user.tz or "UTC")
 
     def _governance_date_text(self, moment):
         """The day of ``moment`` where the order's company works, in the reader's
-        language's date format; empty without a moment."""
+        language; "-" without a moment."""
         if not moment:
             return "-"
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        return self._governance_day(moment).strftime(lang.date_format or "%m/%d/%Y")
+        return format_date(self.env, self._governance_day(moment))
 
     # ------------------------------------------------------------------
     # The promise

@@ -530,12 +530,22 @@ class SaleOrder(models.Model):
         res = super().write(vals)
         state = vals.get("state")
         changed = self.filtered(lambda o: previous_states[o.id] != state)
+        promised = self.browse()
+        if state == "sale":
+            # before the confirmed event moves them: the move then forecasts
+            # against the promise (Odoo writes the confirmation date with the state)
+            promised = changed._governance_set_first_promise()
         if state in STATE_EVENTS:
             changed._governance_apply_event(STATE_EVENTS[state])
         elif state == "draft":
             changed.filtered(
                 lambda o: previous_states[o.id] == "cancel"
             )._governance_reenter()
+        # those the event did not move (no stage for it, or held back); as the
+        # engine: the move may have taken them out of the user's sight
+        promised.sudo().filtered(
+            lambda o: o.governance_promise_status == "none"
+        )._governance_refresh_forecast()
         if before:
             self._governance_log_changes(before)
         if "commitment_date" in vals:
@@ -1002,10 +1012,7 @@ class SaleOrder(models.Model):
                     stage=cancelled[0].governance_stage_id.name,
                 )
             )
-        res = super().action_confirm()
-        confirmed = self.filtered(lambda o: o.state == "sale")
-        confirmed._governance_set_first_promise()._governance_refresh_forecast()
-        return res
+        return super().action_confirm()
 
     # ------------------------------------------------------------------
     # Buttons

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import OrderGovernanceCase
+from .test_sla import at
 
 # The calendar works 8-12 and 13-17 UTC, Monday to Friday (40 hours a week).
 MONDAY = datetime(2026, 11, 23)
@@ -17,10 +18,6 @@ NOW = MONDAY.replace(hour=12)
 MONDAY_MORNING = MONDAY.replace(hour=8)
 # Eleven past Production stays: median 16 working hours, 90th percentile 30.
 PRODUCTION_HOURS = [12, 13, 14, 15, 15, 16, 20, 25, 28, 30, 40]
-
-
-def at(day, hour, minute=0):
-    return day.replace(hour=hour, minute=minute)
 
 
 class ForecastCase(OrderGovernanceCase):
