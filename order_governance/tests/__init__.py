@@ -40,5 +40,6 @@ from . import test_attacks_commercial
 from . import test_live_desk
 from . import test_live_tours
 from . import test_attacks_desk
+from . import test_attacks_promise
 from . import test_delivery_report
 from . import test_fulfillment_issue
