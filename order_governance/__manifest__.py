@@ -2,13 +2,13 @@
     "name": "Order Governance",
     "summary": "Owning departments, governed stages with RACI, responsibility rules, "
     "handoff audit trail and access by responsibility for sale orders",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales",
     "license": "LGPL-3",
     "author": "Order Governance Developers",
     "website": "https://github.com/order-governance/order_governance",
     "development_status": "Beta",
-    "depends": ["sale_management", "hr", "calendar"],
+    "depends": ["sale_management", "hr", "calendar", "rating"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/order_governance_security.xml",
@@ -17,6 +17,7 @@
         "data/order_governance_data.xml",
         "data/order_governance_stage_data.xml",
         "data/order_governance_hold_reason_data.xml",
+        "data/order_governance_rating_data.xml",
         "wizard/order_governance_route_preview_views.xml",
         "wizard/order_governance_rule_impact_views.xml",
         "views/order_governance_stage_views.xml",
@@ -26,6 +27,7 @@
         "views/order_governance_check_line_views.xml",
         "views/order_governance_hold_reason_views.xml",
         "views/sale_order_execution_templates.xml",
+        "views/sale_order_portal_templates.xml",
         "views/sale_order_views.xml",
         "views/sale_order_issue_views.xml",
         "views/res_config_settings_views.xml",
@@ -41,6 +43,7 @@
         "report/order_governance_variant_report_views.xml",
         "report/order_governance_delivery_report_views.xml",
         "report/order_governance_fulfillment_issue_views.xml",
+        "report/order_governance_satisfaction_report_views.xml",
         "wizard/order_governance_bottleneck_views.xml",
         "report/order_governance_agenda_templates.xml",
         "wizard/order_governance_meeting_views.xml",
@@ -53,6 +56,9 @@
         "demo/order_governance_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "order_governance/static/src/scss/portal.scss",
+        ],
         "web.assets_backend": [
             "order_governance/static/src/js/*.js",
             "order_governance/static/src/views/*",

@@ -15,6 +15,7 @@ from . import order_governance_hold_reason
 from . import order_governance_hold
 from . import order_governance_flow_mixin
 from . import order_governance_promise_mixin
+from . import order_governance_customer_mixin
 from . import sale_order
 from . import sale_order_line
 from . import account_move

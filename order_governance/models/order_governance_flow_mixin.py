@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationE
 from odoo.tools import SQL
 
 from . import working_hours
+from .order_governance_customer_mixin import CUSTOMER_FIELDS
 from .order_governance_promise_mixin import PROMISE_FIELDS
 from .order_governance_stage_log import refresh_lead_times
 
@@ -65,6 +66,7 @@ GOVERNED_FIELDS = frozenset(
     {
         *LEAD_TIME_FIELDS,
         *PROMISE_FIELDS,
+        *CUSTOMER_FIELDS,
         "responsible_department_id",
         "responsible_user_id",
         "stage_entered_at",

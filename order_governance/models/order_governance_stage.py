@@ -28,6 +28,13 @@ class OrderGovernanceStage(models.Model):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
+    portal_name = fields.Char(
+        string="Name for the Customer",
+        translate=True,
+        help="How the customer reads this step on his order page, e.g. 'We are "
+        "making your order'. Empty: the step is not shown to customers; its time "
+        "counts in the step shown before it.",
+    )
     code = fields.Char(
         help="Stable technical name for integrations and reports, e.g. 'shipping'."
     )

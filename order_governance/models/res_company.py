@@ -49,6 +49,12 @@ class ResCompany(models.Model):
         "currency, gets a Credit Overdue issue on each of his open orders. 0: "
         "not checked.",
     )
+    governance_rating_request = fields.Boolean(
+        string="Ask Customers to Rate Completed Orders",
+        help="When an order reaches a final stage (not a cancellation), its customer "
+        "gets an e-mail asking him to rate it; his answer is recorded on the order "
+        "and counted in Customer Satisfaction. One request per order.",
+    )
 
     @api.constrains("governance_at_risk_percent", "governance_escalation_delay_hours")
     def _check_governance_sla_watch(self):

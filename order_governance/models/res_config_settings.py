@@ -27,6 +27,9 @@ class ResConfigSettings(models.TransientModel):
     governance_department_digest = fields.Boolean(
         related="company_id.governance_department_digest", readonly=False
     )
+    governance_rating_request = fields.Boolean(
+        related="company_id.governance_rating_request", readonly=False
+    )
     governance_credit_overdue_limit = fields.Monetary(
         related="company_id.governance_credit_overdue_limit",
         currency_field="governance_currency_id",

@@ -68,6 +68,7 @@ class SaleOrder(models.Model):
         "sale.order",
         "order.governance.flow.mixin",
         "order.governance.promise.mixin",
+        "order.governance.customer.mixin",
     ]
 
     owner_department_id = fields.Many2one(
@@ -985,6 +986,7 @@ class SaleOrder(models.Model):
     def _governance_after_transition(self, stage):
         res = super()._governance_after_transition(stage)
         self._governance_refresh_forecast()
+        self._governance_request_ratings(stage)
         return res
 
     def _governance_hold(self, reason, note):
