@@ -84,7 +84,7 @@ class OrderGovernanceCustomerMixin(models.AbstractModel):
             here = stage == current
             name = stage.portal_name
             if here and not name and steps:
-                steps[-1]["current"] = True
+                steps[-1].update(current=True, done=False)
             if name:
                 if steps and steps[-1]["name"] == name:
                     steps[-1]["current"] = steps[-1]["current"] or here

@@ -64,11 +64,13 @@ class SaleOrder(models.Model):
     that move an order by itself, the buttons. The engine is the flow mixin."""
 
     _name = "sale.order"
+    # the customer's side first: its rating mixin must come before mail.thread,
+    # which sale.order inherits directly (as Live Chat does for its channels)
     _inherit = [
+        "order.governance.customer.mixin",
         "sale.order",
         "order.governance.flow.mixin",
         "order.governance.promise.mixin",
-        "order.governance.customer.mixin",
     ]
 
     owner_department_id = fields.Many2one(
