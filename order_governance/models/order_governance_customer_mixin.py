@@ -2,9 +2,10 @@ import pytz
 from markupsafe import Markup
 
 from odoo import _, fields, models
-from odoo.addons.rating.models import rating_data
 from odoo.exceptions import AccessError
 from odoo.tools import format_date
+
+from odoo.addons.rating.models import rating_data
 
 # Written by the engine only (added to the flow's governed fields).
 CUSTOMER_FIELDS = ("governance_rating_requested",)
