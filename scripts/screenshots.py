@@ -483,6 +483,48 @@ def take_screenshots(odoo, browser, base_url, lang):
     browser.screenshot(target("bottlenecks"))
     shoot_meeting(odoo, browser, base_url, target)
     shoot_promises(odoo, browser, base_url, target)
+    shoot_portal(odoo, base_url, lang, target)
+
+
+def shoot_portal(odoo, base_url, lang, target):
+    """A customer's order page opened from his e-mail's link (by its token, not
+    logged in), in his language: on a desktop and on a phone."""
+    orders = odoo.call(
+        "sale.order",
+        "search",
+        [
+            ("state", "=", "sale"),
+            ("governance_stage_id.is_final", "=", False),
+            ("governance_stage_id.portal_name", "!=", False),
+            ("governance_forecast_date", "!=", False),
+            ("governance_on_hold", "=", False),
+        ],
+        order="governance_stage_id desc, id",
+        limit=1,
+    )
+    if not orders:
+        return
+    order = odoo.call("sale.order", "read", orders, ["partner_id"])[0]
+    partner = order["partner_id"][0]
+    odoo.call("res.partner", "write", [partner], {"lang": lang})
+    url = base_url + odoo.call("sale.order", "get_portal_url", orders)
+    try:
+        for width, height, name in (
+            (WIDTH, HEIGHT, "portal_order"),
+            (PHONE_WIDTH, PHONE_HEIGHT, "portal_order_phone"),
+        ):
+            browser = Browser(width=width, height=height)  # no session: the link
+            try:
+                browser.open(url, ".o_governance_portal_progress")
+                browser.evaluate(
+                    "document.querySelector('#governance_progress')"
+                    ".scrollIntoView({block: 'center'})"
+                )
+                browser.screenshot(target(name))
+            finally:
+                browser.close()
+    finally:
+        odoo.call("res.partner", "write", [partner], {"lang": "en_US"})
 
 
 def shoot_promises(odoo, browser, base_url, target):

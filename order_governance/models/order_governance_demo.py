@@ -41,6 +41,7 @@ class OrderGovernanceDemo(models.AbstractModel):
             orders |= order
         self._refresh_rewritten(orders)
         self._promise(orders, now)
+        self._rate(orders)
         self.env["order.governance.sla.watch"]._cron_watch_sla()
         self._hold_one(orders)
         self.env["order.governance.department.digest"]._cron_department_digest()
@@ -154,6 +155,24 @@ class OrderGovernanceDemo(models.AbstractModel):
         self.env["sale.order"].browse(
             [o.id for o in promises]
         )._governance_refresh_forecast()
+
+    @api.model
+    def _rate(self, orders):
+        """The customers of the completed demo orders answer their rating
+        request: most are satisfied, one is not (his department's manager has a
+        call back to make)."""
+        answers = (
+            (5, self.env._("Delivered a day early, thank you.")),
+            (3, self.env._("Fine, but we had to ask twice for the tracking number.")),
+            (1, self.env._("Two weeks late and nobody told us.")),
+            (5, ""),
+        )
+        done = orders.filtered(lambda o: o.governance_rating_requested)
+        for index, order in enumerate(done.sudo()):
+            rate, feedback = answers[index % len(answers)]
+            order.rating_apply(
+                rate, token=order._rating_get_access_token(), feedback=feedback
+            )
 
     @api.model
     def _open_stay_start(self, stay, index, now):

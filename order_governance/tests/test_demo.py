@@ -146,3 +146,38 @@ class TestDemoData(TransactionCase):
                 ).ids
             ),
         )
+
+    def test_customers_rated_their_completed_orders(self):
+        """The completed demo orders were rated by their customers, one of them
+        dissatisfied: his owning department's manager has a call back to make;
+        the working orders show their steps to the customer."""
+        ratings = self.env["rating.rating"].search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", self.orders.ids),
+                ("consumed", "=", True),
+            ]
+        )
+        done = self.orders.filtered(lambda o: o.governance_stage_id.is_final)
+        self.assertTrue(done)
+        self.assertEqual(set(ratings.mapped("res_id")), set(done.ids))
+        self.assertLessEqual({1.0, 3.0, 5.0}, set(ratings.mapped("rating")))
+        dissatisfied = ratings.filtered(lambda r: r.rating == 1)
+        call_back = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "sale.order"),
+                ("res_id", "in", dissatisfied.mapped("res_id")),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("order_governance.mail_activity_type_dissatisfied").id,
+                ),
+            ]
+        )
+        self.assertEqual(len(call_back), len(dissatisfied))
+        working = self.orders.filtered(
+            lambda o: o.state == "sale" and not o.governance_stage_id.is_final
+        )
+        progress = working[0]._governance_portal_progress()
+        self.assertTrue(any(step["current"] for step in progress["steps"]))
+        self.assertTrue(progress["expected"])
