@@ -48,6 +48,8 @@ GLOSSARY = {
     "Promise Late": "承诺逾期",
     "Fulfillment Issues": "履约问题",
     "Delivery Performance": "交付绩效",
+    "Name for the Customer": "客户看到的名称",
+    "Customer Satisfaction": "客户满意度",
 }
 # retired Chinese terms: (pattern, what to write instead)
 RETIRED = [
