@@ -509,7 +509,7 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         from ``row`` on; returns the next free row."""
         headers = [
             label,
-            _("Ratings"),
+            _("Number of ratings"),
             _("Average rating"),
             _("Satisfied (%)"),
             _("Dissatisfied (%)"),

@@ -398,7 +398,7 @@ class TestSatisfactionReport(SatisfactionCase):
             if row[0] in TABLES:
                 current = tables[row[0]] = {}
                 assert row[1:5] == (
-                    "Ratings",
+                    "Number of ratings",
                     "Average rating",
                     "Satisfied (%)",
                     "Dissatisfied (%)",
@@ -520,4 +520,4 @@ class TestSatisfactionReport(SatisfactionCase):
             datetime(2026, 3, 1), datetime(2026, 4, 1), self.prod_worker1
         )
         with self.assertRaises(AccessError):
-            executor.kpi_governance_satisfaction_value  # noqa: B018
+            executor.mapped("kpi_governance_satisfaction_value")
