@@ -24,6 +24,13 @@ class DigestDigest(models.Model):
         compute="_compute_kpi_governance_lead_time_value"
     )
 
+    kpi_governance_satisfaction = fields.Boolean(
+        string="Orders: Customer Satisfaction (%)"
+    )
+    kpi_governance_satisfaction_value = fields.Float(
+        compute="_compute_kpi_governance_satisfaction_value"
+    )
+
     def _governance_kpi(self, model, date_field, aggregate, field_name, domain=()):
         """Per digest, ``aggregate`` over the rows of ``model`` whose ``date_field``
         falls in the digest's period, in the digest's company."""
@@ -80,6 +87,15 @@ class DigestDigest(models.Model):
             "kpi_governance_lead_time_value",
         )
 
+    def _compute_kpi_governance_satisfaction_value(self):
+        # the share of satisfied customers among the ratings given in the period
+        self._governance_kpi(
+            "order.governance.satisfaction.report",
+            "date",
+            "satisfied:avg",
+            "kpi_governance_satisfaction_value",
+        )
+
     def _compute_kpis_actions(self, company, user):
         res = super()._compute_kpis_actions(company, user)
         menu = self.env.ref("sale.sale_menu_root").id
@@ -87,12 +103,17 @@ class DigestDigest(models.Model):
         lead = (
             f"order_governance.order_governance_lead_time_report_action?menu_id={menu}"
         )
+        satisfaction = (
+            "order_governance.order_governance_satisfaction_report_action"
+            f"?menu_id={menu}"
+        )
         res.update(
             {
                 "kpi_governance_on_time": report,
                 "kpi_governance_breached": report,
                 "kpi_governance_completed": lead,
                 "kpi_governance_lead_time": lead,
+                "kpi_governance_satisfaction": satisfaction,
             }
         )
         return res

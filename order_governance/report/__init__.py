@@ -9,3 +9,4 @@ from . import order_governance_variant_report
 from . import order_governance_delivery_report
 from . import order_governance_agenda_report
 from . import order_governance_fulfillment_issue
+from . import order_governance_satisfaction_report

@@ -36,7 +36,8 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         ``period``: (start, end) datetimes of the Flow sheet (bottlenecks,
         transitions, variants), limited to ``departments`` when given; no Flow
         sheet without a period. The Delivery sheet covers the orders promised in
-        the period (all of them without one) of ``departments``."""
+        the period (all of them without one) of ``departments``, the
+        Satisfaction sheet the ratings given in it."""
         output = io.BytesIO()
         # constant_memory: rows are streamed to temporary files, so the Transitions
         # sheet costs no memory per row; every sheet is written top to bottom.
@@ -80,6 +81,14 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         self._write_delivery(
             workbook,
             workbook.add_worksheet(_("Delivery")),
+            styles,
+            period,
+            companies,
+            departments or self.env["hr.department"],
+        )
+        self._write_satisfaction(
+            workbook,
+            workbook.add_worksheet(_("Satisfaction")),
             styles,
             period,
             companies,
@@ -411,6 +420,156 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         ):
             if value is not None and value is not False:
                 sheet.write_number(row, col + offset, value, styles[style])
+
+    def _write_satisfaction(
+        self, workbook, sheet, styles, period, companies, departments
+    ):
+        """The customers' ratings given in the period, the figures of the
+        Customer Satisfaction pivot: per owning department, per executing
+        department (a rating counts in each department that executed a stay of
+        its order), per salesperson, then the dissatisfied customers and their
+        comments. With ``departments``: the ratings of the orders they own or
+        executed a stay of, and those departments alone in the first two
+        tables. Three grouped reads and a search, whatever the number of
+        ratings."""
+        domain = [("company_id", "in", companies.ids)]
+        if period:
+            start, end = period
+            domain += [("date", ">=", start), ("date", "<", end)]
+        owned = executed = scope = domain
+        if departments:
+            owned = [*domain, ("owner_department_id", "in", departments.ids)]
+            executed = [*domain, ("executing_department_ids", "in", departments.ids)]
+            scope = [
+                *domain,
+                "|",
+                ("owner_department_id", "in", departments.ids),
+                ("executing_department_ids", "in", departments.ids),
+            ]
+        Report = self.env["order.governance.satisfaction.report"]
+        measures = ["__count", "rating:avg", "satisfied:avg", "dissatisfied:avg"]
+        tables = [
+            (
+                _("Owning department"),
+                Report._read_group(owned, ["owner_department_id"], measures),
+            ),
+            (
+                _("Executing department"),
+                [
+                    group
+                    for group in Report._read_group(
+                        executed, ["executing_department_ids"], measures
+                    )
+                    # the order's other executing departments are not asked for
+                    if not departments or group[0] in departments
+                ],
+            ),
+            (_("Salesperson"), Report._read_group(scope, ["user_id"], measures)),
+        ]
+        sheet.write(0, 0, _("Customer satisfaction"), styles["title"])
+        sheet.write(
+            1,
+            0,
+            _(
+                "Ratings given by the customers in the period (5 satisfied, 3 "
+                "okay, 1 dissatisfied). Satisfied: 4 or more; dissatisfied: under "
+                "3. A rating counts once in each department that executed a "
+                "stage of its order."
+            ),
+        )
+        for col, width in enumerate([18, 24, 28, 22, 12, 10, 28, 50]):
+            sheet.set_column(col, col, width)
+        row = 3
+        ends = []
+        for label, groups in tables:
+            row = self._write_satisfaction_table(sheet, styles, row, label, groups)
+            ends.append(row)
+            row += 1
+        if tables[0][1]:
+            first, last = 4, ends[0] - 1
+            chart = workbook.add_chart({"type": "column"})
+            chart.add_series(
+                {
+                    "name": _("Satisfied (%)"),
+                    "categories": [sheet.name, first, 0, last, 0],
+                    "values": [sheet.name, first, 3, last, 3],
+                }
+            )
+            chart.set_title({"name": _("Satisfied customers by owning department")})
+            chart.set_x_axis({"name": _("Owning department")})
+            chart.set_y_axis({"name": _("Satisfied (%)"), "min": 0, "max": 100})
+            chart.set_legend({"none": True})
+            sheet.insert_chart(3, 9, chart)
+        self._write_dissatisfied(
+            sheet, styles, row, Report, [*scope, ("dissatisfied", "=", 100)]
+        )
+
+    def _write_satisfaction_table(self, sheet, styles, row, label, groups):
+        """Ratings, average rating, satisfied and dissatisfied (%) per ``label``
+        from ``row`` on; returns the next free row."""
+        headers = [
+            label,
+            _("Number of ratings"),
+            _("Average rating"),
+            _("Satisfied (%)"),
+            _("Dissatisfied (%)"),
+        ]
+        for col, header in enumerate(headers):
+            sheet.write(row, col, header, styles["header"])
+        row += 1
+        for key, count, rating, satisfied, dissatisfied in groups:
+            sheet.write_string(row, 0, key.display_name or _("Unassigned"))
+            sheet.write_number(row, 1, count, styles["int"])
+            sheet.write_number(row, 2, rating, styles["hours"])
+            sheet.write_number(row, 3, satisfied, styles["percent"])
+            sheet.write_number(row, 4, dissatisfied, styles["percent"])
+            row += 1
+        if not groups:
+            sheet.write(row, 0, _("No data for this period."), styles["text"])
+            row += 1
+        return row
+
+    def _write_dissatisfied(self, sheet, styles, row, Report, domain):
+        """The dissatisfied customers' ratings of ``domain``, newest first, with
+        their comments: whom to call back."""
+        sheet.write(row, 0, _("Dissatisfied customers"), styles["title"])
+        headers = [
+            _("Rated on"),
+            _("Order"),
+            _("Customer"),
+            _("Owning department"),
+            _("Salesperson"),
+            _("Rating"),
+            _("Executing departments"),
+            _("Comment"),
+        ]
+        for col, header in enumerate(headers):
+            sheet.write(row + 1, col, header, styles["header"])
+        row += 2
+        ratings = Report.search(domain, order="date desc, id desc")
+        for rating in ratings:
+            rated = fields.Datetime.context_timestamp(self, rating.date)
+            sheet.write_datetime(row, 0, rated.replace(tzinfo=None), styles["date"])
+            # sudo: the names as the pivot shows them (Odoo reads a many2one's
+            # name as superuser): an order a manager's department executed may
+            # have moved out of his sight since
+            sheet.write_string(row, 1, rating.order_id.sudo().name)
+            sheet.write_string(row, 2, rating.partner_id.sudo().display_name or "")
+            sheet.write_string(
+                row,
+                3,
+                rating.owner_department_id.sudo().display_name or _("Unassigned"),
+            )
+            sheet.write_string(row, 4, rating.user_id.sudo().name or "")
+            sheet.write_number(row, 5, rating.rating, styles["int"])
+            departments = rating.executing_department_ids.sudo()
+            sheet.write_string(row, 6, ", ".join(departments.mapped("display_name")))
+            sheet.write_string(row, 7, rating.feedback or "")
+            row += 1
+        if not ratings:
+            sheet.write(row, 0, _("No dissatisfied customer in this period."))
+            row += 1
+        return row
 
     def _write_flow(self, workbook, sheet, styles, period, companies, departments):
         """Where orders waited and went in the period: the bottleneck list (with

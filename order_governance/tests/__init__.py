@@ -43,5 +43,6 @@ from . import test_attacks_desk
 from . import test_attacks_promise
 from . import test_delivery_report
 from . import test_fulfillment_issue
+from . import test_satisfaction_report
 from . import test_customer_portal
 from . import test_customer_rating

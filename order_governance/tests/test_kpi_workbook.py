@@ -19,6 +19,7 @@ SHEETS = [
     "Overdue now",
     "Transitions",
     "Delivery",
+    "Satisfaction",
     "Flow",
     "RACI",
 ]
