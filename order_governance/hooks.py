@@ -46,6 +46,8 @@ def uninstall_hook(env):
     env.cr.execute("DELETE FROM mail_activity WHERE governance_log_id IS NOT NULL")
     env.cr.execute("DELETE FROM order_governance_check_line")
     env.cr.execute("DELETE FROM order_governance_hold")
+    # a view Odoo does not know as a table (the satisfaction report's relation)
+    env.cr.execute("DROP VIEW IF EXISTS order_governance_satisfaction_department_rel")
     env.cr.execute("DELETE FROM order_governance_stage_log")
     # the decisions keep their meetings (ondelete='restrict'): the demo meeting
     # is one of the module's data records
