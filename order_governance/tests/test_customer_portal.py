@@ -184,6 +184,9 @@ class TestCustomerPortal(HttpCase, OrderGovernanceCase):
         """A customer who opens his e-mail's link reads the page in his language:
         the portal names, and the date as his language writes it."""
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["order_governance"], ["zh_CN"], overwrite=True
+        )
         self.partner.lang = "zh_CN"
         self.stage_production.with_context(lang="zh_CN").portal_name = "正在生产"
         response, tree = self._page()
@@ -192,3 +195,7 @@ class TestCustomerPortal(HttpCase, OrderGovernanceCase):
         self.assertEqual(
             _with_class(tree, EXPECTED)[0].text_content().strip(), "2026年12月21日"
         )
+        section = _with_class(tree, "o_governance_portal")[0].text_content()
+        self.assertIn("订单进度", section)
+        self.assertIn("预计完成日期：", section)
+        self.assertNotIn("Where your order is", section)

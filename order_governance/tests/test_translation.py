@@ -467,8 +467,8 @@ class TestTranslation(OrderGovernanceCase):
             f"{missing}",
         )
         placeholder = r"%(?:\([a-z_]+\))?[sdrf%]|\{[^}]*\}|</?[a-z][^>]*>"
-        # an inline tag's title is text for people: it is translated too
-        title = r'title="[^"]*"'
+        # an inline tag's title, aria-label or alt is text for people: translated too
+        title = r'(?:title|aria-label|alt)="[^"]*"'
         for entry in template:
             translated = by_id[entry.msgctxt, entry.msgid].msgstr
             with self.subTest(msgid=entry.msgid):
