@@ -33,3 +33,8 @@ from . import order_governance_health_finding
 from . import calendar_event
 from . import order_governance_decision
 from . import sale_order_issue
+from . import order_governance_kpi_target
+from . import order_governance_scorecard
+from . import order_governance_scorecard_line
+from . import order_governance_norms_version
+from . import order_governance_norm_ack

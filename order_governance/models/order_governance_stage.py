@@ -119,6 +119,18 @@ class OrderGovernanceStage(models.Model):
         help="How the work of this stage is done; shown on the order while it is "
         "in this stage.",
     )
+    norms_version = fields.Integer(
+        string="Norms Version",
+        readonly=True,
+        copy=False,
+        help="The version of the operating norms in force: 1 when they are first "
+        "published, one more at each publication (Publish Norms).",
+    )
+    require_norms_ack = fields.Boolean(
+        string="Require Reading the Norms",
+        help="Round robin and least loaded pass over the people who have not "
+        "acknowledged the version in force of this stage's norms.",
+    )
     applicability_domain = fields.Char(
         string="Applies To",
         help="Orders this stage applies to (a domain on the order). Empty: every "

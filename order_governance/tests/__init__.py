@@ -46,3 +46,5 @@ from . import test_fulfillment_issue
 from . import test_satisfaction_report
 from . import test_customer_portal
 from . import test_customer_rating
+from . import test_scorecard
+from . import test_norms

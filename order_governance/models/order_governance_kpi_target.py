@@ -1,0 +1,77 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+# The KPIs of an assessment: (key, label, higher is better, a percentage).
+KPIS = [
+    ("on_time_rate", "On-Time Rate (%)", True, True),
+    ("avg_stage_hours", "Average Stage Hours", False, False),
+    ("rework_rate", "Rework Rate (%)", False, True),
+    ("promise_kept_rate", "Promises Kept (%)", True, True),
+    ("satisfaction", "Customer Satisfaction (%)", True, True),
+    ("norms_ack_rate", "Norms Acknowledged (%)", True, True),
+]
+KPI_SELECTION = [(key, label) for key, label, _higher, _percent in KPIS]
+HIGHER_IS_BETTER = {key for key, _label, higher, _percent in KPIS if higher}
+PERCENT_KPIS = {key for key, _label, _higher, percent in KPIS if percent}
+
+
+class OrderGovernanceKpiTarget(models.Model):
+    """What a department (or every department of a company) should reach on a KPI,
+    and how much that KPI weighs in its scorecards."""
+
+    _name = "order.governance.kpi.target"
+    _description = "Order Governance KPI Target"
+    _order = "company_id, department_id, kpi"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    department_id = fields.Many2one(
+        comodel_name="hr.department",
+        check_company=True,
+        index=True,
+        help="Empty: the company's target, for every department that has none of "
+        "its own for this KPI.",
+    )
+    kpi = fields.Selection(selection=KPI_SELECTION, string="KPI", required=True)
+    target = fields.Float(required=True)
+    weight = fields.Float(required=True, default=1.0)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "kpi_unique",
+            "UNIQUE NULLS NOT DISTINCT (company_id, department_id, kpi)",
+            "A department (or the company) has one target per KPI.",
+        ),
+    ]
+
+    @api.constrains("kpi", "target", "weight")
+    def _check_values(self):
+        for target in self:
+            if target.target < 0:
+                raise ValidationError(
+                    _("The target of %s cannot be negative.", target.display_name)
+                )
+            if target.kpi in PERCENT_KPIS and target.target > 100:
+                raise ValidationError(
+                    _(
+                        "The target of %s is a percentage: at most 100.",
+                        target.display_name,
+                    )
+                )
+            if target.weight <= 0:
+                raise ValidationError(
+                    _("The weight of %s must be more than 0.", target.display_name)
+                )
+
+    @api.depends("kpi", "department_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["kpi"]._description_selection(self.env))
+        for target in self:
+            where = target.department_id.display_name or target.company_id.name
+            target.display_name = f"{labels.get(target.kpi, '')} ({where})"

@@ -1,0 +1,1 @@
+"""Operating norms: publication, acknowledgement, routing (issue 28)."""

@@ -1,0 +1,1 @@
+"""Scorecards: targets, scores, closing, access (issue 28)."""
