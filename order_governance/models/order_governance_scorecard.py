@@ -1,7 +1,5 @@
 from odoo import fields, models
 
-from .order_governance_kpi_target import KPI_SELECTION
-
 
 class OrderGovernanceScorecard(models.Model):
     """How a department, or a person, carried its part of the order process in a
