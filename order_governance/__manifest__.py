@@ -55,6 +55,8 @@
         "views/order_governance_health_finding_views.xml",
         "wizard/order_governance_matrix_views.xml",
         "views/order_governance_kpi_target_views.xml",
+        "wizard/order_governance_scorecard_generate_views.xml",
+        "wizard/order_governance_scorecard_reopen_views.xml",
         "views/order_governance_scorecard_views.xml",
         "views/order_governance_norms_views.xml",
         "views/order_governance_menus.xml",

@@ -34,12 +34,25 @@ class OrderGovernanceKpiTarget(models.Model):
         comodel_name="hr.department",
         check_company=True,
         index=True,
+        ondelete="cascade",
         help="Empty: the company's target, for every department that has none of "
         "its own for this KPI.",
     )
     kpi = fields.Selection(selection=KPI_SELECTION, string="KPI", required=True)
-    target = fields.Float(required=True)
-    weight = fields.Float(required=True, default=1.0)
+    target = fields.Float(
+        required=True,
+        help="The figure to reach: at least this for the KPIs where higher is "
+        "better, at most this for the others. Percentages go from 0 to 100.",
+    )
+    weight = fields.Float(
+        required=True,
+        default=1.0,
+        help="How much this KPI counts in the scorecard's score (a weighted mean).",
+    )
+    higher_is_better = fields.Boolean(
+        compute="_compute_higher_is_better",
+        help="Whether a higher figure is better for this KPI.",
+    )
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
@@ -50,23 +63,38 @@ class OrderGovernanceKpiTarget(models.Model):
         ),
     ]
 
+    @api.depends("kpi")
+    def _compute_higher_is_better(self):
+        for target in self:
+            target.higher_is_better = target.kpi in HIGHER_IS_BETTER
+
     @api.constrains("kpi", "target", "weight")
     def _check_values(self):
         for target in self:
             if target.target < 0:
                 raise ValidationError(
-                    _("The target of %s cannot be negative.", target.display_name)
+                    _(
+                        "The target of %(target)s cannot be negative (%(value)s).",
+                        target=target.display_name,
+                        value=target.target,
+                    )
                 )
             if target.kpi in PERCENT_KPIS and target.target > 100:
                 raise ValidationError(
                     _(
-                        "The target of %s is a percentage: at most 100.",
-                        target.display_name,
+                        "The target of %(target)s is a percentage: at most 100, "
+                        "not %(value)s.",
+                        target=target.display_name,
+                        value=target.target,
                     )
                 )
             if target.weight <= 0:
                 raise ValidationError(
-                    _("The weight of %s must be more than 0.", target.display_name)
+                    _(
+                        "The weight of %(target)s must be more than 0 (%(value)s).",
+                        target=target.display_name,
+                        value=target.weight,
+                    )
                 )
 
     @api.depends("kpi", "department_id")
@@ -75,3 +103,24 @@ class OrderGovernanceKpiTarget(models.Model):
         for target in self:
             where = target.department_id.display_name or target.company_id.name
             target.display_name = f"{labels.get(target.kpi, '')} ({where})"
+
+    @api.model
+    def _governance_targets(self, companies):
+        """``{(company id, department id or False, kpi): (target, weight)}`` of the
+        active targets of ``companies``, in one query."""
+        rows = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_read(
+                [("company_id", "in", companies.ids)],
+                ["company_id", "department_id", "kpi", "target", "weight"],
+                load=None,
+            )
+        )
+        return {
+            (row["company_id"], row["department_id"] or False, row["kpi"]): (
+                row["target"],
+                row["weight"],
+            )
+            for row in rows
+        }

@@ -10,3 +10,5 @@ from . import order_governance_bottleneck
 from . import order_governance_bottleneck_line
 from . import order_governance_meeting
 from . import sale_mass_cancel_orders
+from . import order_governance_scorecard_generate
+from . import order_governance_scorecard_reopen
