@@ -19,6 +19,9 @@ Phases, each one process (``scripts/dev.py benchmark`` calls them in turn):
               plan of every order as if it were open (rolled back).
 ``workbook``  the KPI workbook of the whole period, time and peak memory growth; in a
               process of its own so that its memory peak is its own.
+``scorecards`` the scorecards of the last full month (every department and person
+              with stays in it), then the same call again (a refresh of the draft
+              cards), as the admin user. Rolled back.
 ``existing``  (install benchmark) adds N orders to a database WITHOUT the module:
               quotations, confirmed and cancelled orders, as a live database has.
 ``entered``   (install benchmark, after the module's install) runs the scheduled
@@ -829,6 +832,25 @@ def workbook(env):
     )
 
 
+def scorecards(env):
+    last_day = date.today().replace(day=1) - timedelta(days=1)
+    first_day = last_day.replace(day=1)
+    stays = env["order.governance.kpi.report"].search_count(
+        [("date_out", ">=", first_day), ("date_out", "<", last_day + timedelta(days=1))]
+    )
+    Card = env["order.governance.scorecard"]
+    for name in ("Scorecards of last month, created", "Scorecards, refreshed"):
+        with measured(env) as result:
+            ids = Card.governance_generate(first_day, last_day)
+        emit(
+            name=name,
+            rows=stays,
+            detail=f"{len(ids)} cards",
+            **result,
+        )
+    env.cr.rollback()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -840,6 +862,7 @@ def main(argv=None):
             "moves",
             "forecast",
             "workbook",
+            "scorecards",
             "existing",
             "entered",
             "transfers",
@@ -868,6 +891,7 @@ def main(argv=None):
                 "moves": moves,
                 "forecast": forecasts,
                 "workbook": workbook,
+                "scorecards": scorecards,
             }[args.phase](env)
     return 0
 

@@ -739,7 +739,7 @@ def cmd_pot(_args):
             config.unlink(missing_ok=True)
 
 
-BENCHMARK_PHASES = ("reports", "flow", "moves", "forecast", "workbook")
+BENCHMARK_PHASES = ("reports", "flow", "moves", "forecast", "workbook", "scorecards")
 
 
 def run_benchmark_phase(config, dbname, phase, orders, script="benchmark.py", *extra):

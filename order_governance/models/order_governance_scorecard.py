@@ -41,6 +41,8 @@ class OrderGovernanceScorecard(models.Model):
     _description = "Order Governance Scorecard"
     _order = "date_from desc, company_id, department_id, user_id"
     _check_company_auto = True
+    # whoever reads a card may post a remark or an appeal on it
+    _mail_post_access = "read"
 
     company_id = fields.Many2one(
         comodel_name="res.company", required=True, index=True, readonly=True

@@ -6,6 +6,7 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from ..models.order_governance_kpi_target import KPIS
 from .order_governance_variant_report import P90_SPEC
 
 
@@ -98,6 +99,13 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             self._write_flow(
                 workbook,
                 workbook.add_worksheet(_("Flow")),
+                styles,
+                period,
+                companies,
+                departments or self.env["hr.department"],
+            )
+            self._write_scorecards(
+                workbook.add_worksheet(_("Scorecards")),
                 styles,
                 period,
                 companies,
@@ -261,6 +269,73 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             sheet.write_number(index, 4, row["breached"], styles["int"])
             sheet.write_number(index, 5, row["rework_rate"], styles["percent"])
         sheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+
+    def _write_scorecards(self, sheet, styles, period, companies, departments):
+        """The scorecards (as the user may read them) whose period overlaps the
+        workbook's: per department, its card then its people's, draft or closed,
+        with each KPI's actual, target and score."""
+        start, end = period
+        domain = [
+            ("company_id", "in", companies.ids),
+            ("period_start", "<", end),
+            ("period_end", ">", start),
+        ]
+        if departments:
+            domain.append(("department_id", "in", departments.ids))
+        cards = self.env["order.governance.scorecard"].search(domain)
+        labels = dict(
+            self.env["order.governance.kpi.target"]
+            ._fields["kpi"]
+            ._description_selection(self.env)
+        )
+        states = dict(
+            self.env["order.governance.scorecard"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
+        headers = [
+            _("Department"),
+            _("Person"),
+            _("From"),
+            _("To"),
+            _("Status"),
+            _("Score"),
+        ]
+        widths = [28, 22, 11, 11, 10, 8]
+        for kpi, *_rest in KPIS:
+            headers += [
+                _("%s: actual", labels[kpi]),
+                _("%s: target", labels[kpi]),
+                _("%s: score", labels[kpi]),
+            ]
+            widths += [12, 12, 12]
+        self._write_header(sheet, styles, 0, headers, widths)
+        sheet.freeze_panes(1, 2)
+        if not cards:
+            sheet.write(1, 0, _("No scorecard for this period."), styles["text"])
+            return
+        ordered = cards.sorted(
+            lambda c: (
+                c.department_id.display_name or "",
+                c.date_from,
+                bool(c.user_id),
+                c.user_id.name or "",
+            )
+        )
+        columns = {kpi: 6 + 3 * index for index, (kpi, *_rest) in enumerate(KPIS)}
+        for row, card in enumerate(ordered, start=1):
+            sheet.write(row, 0, card.department_id.display_name)
+            sheet.write(row, 1, card.user_id.name or "")
+            sheet.write(row, 2, fields.Date.to_string(card.date_from))
+            sheet.write(row, 3, fields.Date.to_string(card.date_to))
+            sheet.write(row, 4, states[card.state])
+            sheet.write_number(row, 5, card.score, styles["percent"])
+            for line in card.line_ids:
+                col = columns[line.kpi]
+                sheet.write_number(row, col, line.actual, styles["hours"])
+                sheet.write_number(row, col + 1, line.target, styles["hours"])
+                sheet.write_number(row, col + 2, line.score, styles["percent"])
+        sheet.autofilter(0, 0, len(ordered), len(headers) - 1)
 
     def _write_overdue(self, sheet, styles, backlog_domain):
         headers = [

@@ -67,6 +67,7 @@ class TestInstall(TransactionCase):
                 self.env.ref("order_governance.order_governance_stage_action"),
                 self.env.ref("order_governance.order_governance_rule_action"),
                 self.env.ref("order_governance.order_governance_hold_reason_action"),
+                self.env.ref("order_governance.order_governance_kpi_target_action"),
             },
         )
         report = self.env.ref("order_governance.order_governance_report_menu")

@@ -21,6 +21,7 @@ SHEETS = [
     "Delivery",
     "Satisfaction",
     "Flow",
+    "Scorecards",
     "RACI",
 ]
 TRANSITIONS = [

@@ -2,6 +2,7 @@ import base64
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
@@ -159,6 +160,33 @@ class OrderGovernanceKpiExport(models.TransientModel):
                 )
                 wizard._send_workbook(user)
 
+    def _workbook_body(self):
+        """The e-mail's text: the workbook is attached; the period's department
+        scores (the cards the recipient may read) are named."""
+        body = _("<p>The order governance KPI workbook is attached.</p>")
+        cards = self.env["order.governance.scorecard"].search(
+            [
+                ("company_id", "in", self.company_ids.ids or self.env.companies.ids),
+                ("date_from", "=", self.date_from),
+                ("date_to", "=", self.date_to),
+                ("user_id", "=", False),
+            ]
+        )
+        if not cards:
+            return body
+        states = dict(cards._fields["state"]._description_selection(self.env))
+        items = Markup()
+        for card in cards.sorted(lambda c: c.department_id.display_name or ""):
+            text = _(
+                "%(department)s: %(score)s (%(state)s)",
+                department=card.department_id.display_name,
+                score=f"{card.score:.1f}",
+                state=states[card.state],
+            )
+            items += Markup("<li>%s</li>") % text
+        title = _("Department scores:")
+        return Markup(body) + Markup("<p>%s</p><ul>%s</ul>") % (title, items)
+
     def _send_workbook(self, recipients):
         self.ensure_one()
         # not linked to the wizard: transient records (and their attachments) are
@@ -175,7 +203,7 @@ class OrderGovernanceKpiExport(models.TransientModel):
                     date_from=self.date_from,
                     date_to=self.date_to,
                 ),
-                "body_html": _("<p>The order governance KPI workbook is attached.</p>"),
+                "body_html": self._workbook_body(),
                 "recipient_ids": [(6, 0, recipients.partner_id.ids)],
                 "attachment_ids": [(4, attachment.id)],
                 "email_from": self.env.company.email_formatted
