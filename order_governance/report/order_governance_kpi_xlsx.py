@@ -325,7 +325,8 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
         columns = {kpi: 6 + 3 * index for index, (kpi, *_rest) in enumerate(KPIS)}
         for row, card in enumerate(ordered, start=1):
             sheet.write(row, 0, card.department_id.display_name)
-            sheet.write(row, 1, card.user_id.name or "")
+            if card.user_id:
+                sheet.write(row, 1, card.user_id.name)
             sheet.write(row, 2, fields.Date.to_string(card.date_from))
             sheet.write(row, 3, fields.Date.to_string(card.date_to))
             sheet.write(row, 4, states[card.state])

@@ -1,8 +1,10 @@
 """Scorecards: targets, scores, closing, access (issue 28)."""
 
+import io
 from datetime import date, datetime
 
 from freezegun import freeze_time
+from openpyxl import load_workbook
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -506,3 +508,67 @@ class TestScorecardQueries(ScorecardCase):
 
 
 QUERIES = 14
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardWorkbook(ScorecardCase):
+    def test_scorecards_sheet(self):
+        """The KPI workbook lists the cards overlapping its period, per department
+        then person, with each KPI's actual, target and score; a manager's, his
+        departments' only."""
+        self.generate()
+        self.card_of(self.Card.search([]), self.dep_production).action_close()
+        rows = {}
+        for user in (self.officer, self.prod_manager):
+            wizard = (
+                self.env["order.governance.kpi.export"]
+                .with_user(user)
+                .create(
+                    {"date_from": date(2026, 11, 15), "date_to": date(2026, 12, 15)}
+                )
+            )
+            book = load_workbook(io.BytesIO(wizard._workbook_bytes()))
+            sheet = book["Scorecards"]
+            header = next(sheet.iter_rows(max_row=1, values_only=True))
+            rows[user] = [
+                dict(zip(header, row, strict=True))
+                for row in sheet.iter_rows(min_row=2, values_only=True)
+            ]
+        officer_rows = rows[self.officer]
+        self.assertIn("Sales", {row["Department"] for row in officer_rows})
+        production = [
+            row
+            for row in officer_rows
+            if row["Department"] == "Operations / Production"
+        ]
+        self.assertEqual(
+            [row["Person"] for row in production],
+            [None, self.prod_worker1.name, self.prod_worker2.name],
+        )
+        card = production[0]
+        self.assertEqual(card["Status"], "Closed")
+        self.assertAlmostEqual(card["Score"], 82.222, places=2)
+        self.assertAlmostEqual(card["On-Time Rate (%): actual"], 75)
+        self.assertAlmostEqual(card["Average Stage Hours: target"], 12)
+        self.assertAlmostEqual(card["Average Stage Hours: score"], 80)
+        self.assertIsNone(card["Rework Rate (%): score"])
+        self.assertEqual(
+            {row["Department"] for row in rows[self.prod_manager]},
+            {"Operations / Production"},
+        )
+
+    def test_monthly_mail_names_department_scores(self):
+        """The monthly workbook's e-mail names the month's department scores."""
+        self.generate()
+        self.company.governance_monthly_workbook = True
+        with freeze_time("2026-12-01 05:00:00"):
+            self.env["order.governance.kpi.export"]._cron_send_monthly_workbook()
+        mail = self.env["mail.mail"].search(
+            [
+                ("subject", "like", "Order governance KPIs"),
+                ("recipient_ids", "in", self.officer.partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Operations / Production: 82.2 (Draft)", mail.body_html)
+        self.assertIn("attached", mail.body_html)
