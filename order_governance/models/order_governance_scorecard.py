@@ -3,6 +3,7 @@ from datetime import date, datetime, time
 
 import pytz
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -345,7 +346,8 @@ class OrderGovernanceScorecard(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=manager.id,
                 summary=env._("Scorecards ready: %s", period),
-                note=env._("The scorecards of %s are ready to review.", names),
+                note=Markup("<p>%s</p>")
+                % env._("The scorecards of %s are ready to review.", names),
             )
 
     # -- the engine ------------------------------------------------------------

@@ -108,6 +108,8 @@ class TestScorecard(ScorecardCase):
         self.assertAlmostEqual(lines["avg_stage_hours"].score, 80.0)
         self.assertAlmostEqual(card.score, 82.222, places=2)
         self.assertEqual(card.state, "draft")
+        # exact departments: Production's stays make no Operations card
+        self.assertNotIn(self.dep_operations, self.Card.search([]).department_id)
 
     def test_same_figures_as_stage_performance(self):
         """A card and the Stage Performance pivot, filtered the same way, agree."""
@@ -200,6 +202,36 @@ class TestScorecard(ScorecardCase):
         two = self.card_of(cards, self.dep_production, self.prod_worker2)
         self.assertEqual(self.lines(two)["norms_ack_rate"].score, 0)
 
+    def test_satisfaction(self):
+        """Satisfaction: the share of satisfied ratings given in the period to the
+        orders the department owns, as the Customer Satisfaction report says."""
+        self.Target.create({"kpi": "satisfaction", "target": 80, "weight": 1})
+        for order, value in zip(self.orders[:2], (5, 1), strict=True):
+            token = order.sudo()._rating_get_access_token()
+            rating = order.sudo().rating_apply(value, token=token)
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE rating_rating SET write_date = %s WHERE id = %s",
+                [datetime(2026, 11, 15, 12), rating.id],
+            )
+        self.env.invalidate_all()
+        card = self.card_of(self.generate(), self.dep_sales)
+        line = self.lines(card)["satisfaction"]
+        [[satisfied, count]] = self.env[
+            "order.governance.satisfaction.report"
+        ]._read_group(
+            [
+                ("owner_department_id", "=", self.dep_sales.id),
+                ("date", ">=", card.period_start),
+                ("date", "<", card.period_end),
+            ],
+            [],
+            ["satisfied:avg", "__count"],
+        )
+        self.assertEqual((line.actual, line.samples), (satisfied, count))
+        self.assertEqual((line.actual, line.samples), (50, 2))
+        self.assertAlmostEqual(line.score, 100 * 50 / 80)
+
     def test_generate_is_idempotent(self):
         """Twice: the same cards, with refreshed figures."""
         first = self.generate()
@@ -256,6 +288,17 @@ class TestScorecard(ScorecardCase):
             self.Card.with_user(self.env.ref("base.user_admin")).browse().action_reopen(
                 "  "
             )
+
+    def test_period_in_the_generating_users_time_zone(self):
+        """Days run from midnight to midnight in the generating user's time zone,
+        as the reports' date filters; a refresh keeps the card's bounds."""
+        self.officer.tz = "America/Los_Angeles"
+        card = self.card_of(self.generate(), self.dep_production)
+        self.assertEqual(card.period_start, datetime(2026, 11, 1, 7))
+        self.assertEqual(card.period_end, datetime(2026, 12, 1, 8))
+        self.officer.tz = "UTC"
+        self.generate()
+        self.assertEqual(card.period_start, datetime(2026, 11, 1, 7))
 
     def test_rpc_dates(self):
         """Dates as strings (what JSON-RPC sends) work."""
@@ -440,6 +483,38 @@ class TestScorecardAccess(ScorecardCase):
                 allowed_company_ids=(self.company | self.other_company).ids
             ).search([]),
         )
+
+    def test_views_open_for_each_role(self):
+        """The list, form and graph open for each role; the form reads its lines
+        and previous cards."""
+        own = self.card_of(self.cards, self.dep_production, self.prod_worker1)
+        for user in (self.prod_worker1, self.prod_manager, self.officer):
+            Card = self.Card.with_user(user)
+            for view_type in ("list", "form", "graph", "pivot", "search"):
+                Card.get_view(view_type=view_type)
+            values = own.with_user(user).web_read(
+                {
+                    "score": {},
+                    "line_ids": {"fields": {"kpi": {}, "score": {}}},
+                    "history_ids": {"fields": {"score": {}}},
+                }
+            )
+            self.assertEqual(len(values[0]["line_ids"]), 2)
+        action = own.with_user(self.prod_manager).action_open_trend()
+        self.assertEqual(action["res_model"], "order.governance.scorecard")
+
+    def test_generate_wizard(self):
+        """The officers' wizard defaults to last month and opens the cards."""
+        with freeze_time("2026-12-05 10:00:00"):
+            wizard = (
+                self.env["order.governance.scorecard.generate"]
+                .with_user(self.officer)
+                .create({})
+            )
+        self.assertEqual((wizard.date_from, wizard.date_to), (NOV_1, NOV_30))
+        action = wizard.action_generate()
+        cards = self.Card.search(action["domain"])
+        self.assertEqual(cards, self.cards)
 
     def test_targets(self):
         """Governance users read their companies' targets; only admins write."""
