@@ -177,10 +177,11 @@ class OrderGovernanceKpiExport(models.TransientModel):
         states = dict(cards._fields["state"]._description_selection(self.env))
         items = Markup()
         for card in cards.sorted(lambda c: c.department_id.display_name or ""):
+            score = f"{card.score:.1f}"
             text = _(
                 "%(department)s: %(score)s (%(state)s)",
                 department=card.department_id.display_name,
-                score=f"{card.score:.1f}",
+                score=score,
                 state=states[card.state],
             )
             items += Markup("<li>%s</li>") % text
