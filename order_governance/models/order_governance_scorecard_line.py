@@ -14,7 +14,6 @@ class OrderGovernanceScorecardLine(models.Model):
 
     scorecard_id = fields.Many2one(
         comodel_name="order.governance.scorecard",
-        string="Scorecard",
         required=True,
         index=True,
         ondelete="cascade",
