@@ -104,6 +104,35 @@ class OrderGovernanceKpiTarget(models.Model):
             where = target.department_id.display_name or target.company_id.name
             target.display_name = f"{labels.get(target.kpi, '')} ({where})"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        targets = super().create(vals_list)
+        targets._governance_refresh_scorecards()
+        return targets
+
+    def write(self, vals):
+        companies = self.company_id
+        result = super().write(vals)
+        self._governance_refresh_scorecards(self.company_id | companies)
+        return result
+
+    def unlink(self):
+        companies = self.company_id
+        result = super().unlink()
+        self._governance_refresh_scorecards(companies)
+        return result
+
+    def _governance_refresh_scorecards(self, companies=None):
+        """A target changes the draft scorecards of its company at once; closed
+        cards keep the targets they were closed with."""
+        companies = companies if companies is not None else self.company_id
+        if not companies:
+            return
+        Scorecard = self.env["order.governance.scorecard"]
+        Scorecard._governance_scorecard_engine().search(
+            [("company_id", "in", companies.ids), ("state", "=", "draft")]
+        )._governance_compute()
+
     @api.model
     def _governance_targets(self, companies):
         """``{(company id, department id or False, kpi): (target, weight)}`` of the

@@ -232,6 +232,42 @@ class TestScorecard(ScorecardCase):
         self.assertEqual((line.actual, line.samples), (50, 2))
         self.assertAlmostEqual(line.score, 100 * 50 / 80)
 
+    def test_promises_kept(self):
+        """Promises kept: the Delivery Performance on-time figure of the orders
+        the department owns that were done in the period."""
+        self.Target.create({"kpi": "promise_kept_rate", "target": 90, "weight": 1})
+        service = self.env["product.product"].create(
+            {"name": "Governed Service", "type": "service", "list_price": 50.0}
+        )
+        for promised, done in (
+            (datetime(2026, 11, 10, 9), datetime(2026, 11, 9, 9)),
+            (datetime(2026, 11, 10, 9), datetime(2026, 11, 14, 9)),
+            (datetime(2026, 10, 10, 9), datetime(2026, 10, 9, 9)),  # October
+        ):
+            # a service: with Inventory, goods are dated by their deliveries
+            order = self.create_order(
+                owner_department_id=self.dep_sales.id,
+                order_line=[Command.create({"product_id": service.id})],
+            )
+            order.action_confirm()
+            order._governance_engine().write(
+                {"governance_promised_date": promised, "governance_completed_at": done}
+            )
+        self.env.flush_all()
+        card = self.card_of(self.generate(), self.dep_sales)
+        line = self.lines(card)["promise_kept_rate"]
+        [[on_time, count]] = self.env["order.governance.delivery.report"]._read_group(
+            [
+                ("owner_department_id", "=", self.dep_sales.id),
+                ("done_date", ">=", card.period_start),
+                ("done_date", "<", card.period_end),
+            ],
+            [],
+            ["on_time:avg", "__count"],
+        )
+        self.assertEqual((line.actual, line.samples), (on_time, count))
+        self.assertEqual((line.actual, line.samples), (50, 2))
+
     def test_generate_is_idempotent(self):
         """Twice: the same cards, with refreshed figures."""
         first = self.generate()
@@ -328,7 +364,13 @@ class TestScorecardClosing(ScorecardCase):
         self.assertEqual(closed.state, "closed")
         self.assertTrue(closed.message_ids.filtered(lambda m: "closed" in m.body))
         score = closed.score
+        # a new target changes the draft cards at once, not the closed one
         self.Target.create({"kpi": "rework_rate", "target": 5, "weight": 3})
+        self.assertIn("rework_rate", self.lines(draft))
+        self.assertEqual(closed.score, score)
+        self.target_hours.target = 20
+        self.assertEqual(self.lines(draft)["avg_stage_hours"].target, 20)
+        self.assertEqual(self.lines(closed)["avg_stage_hours"].target, 12)
         self.generate()
         self.assertEqual(closed.score, score)
         self.assertNotIn("rework_rate", self.lines(closed))
