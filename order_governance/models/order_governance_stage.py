@@ -21,7 +21,7 @@ MAX_SLA_HOURS = 2000
 
 class OrderGovernanceStage(models.Model):
     _name = "order.governance.stage"
-    _inherit = ["order.governance.impact.mixin"]
+    _inherit = ["order.governance.impact.mixin", "order.governance.norms.mixin"]
     _description = "Governed Order Stage"
     _order = "sequence, id"
     _check_company_auto = True
@@ -118,18 +118,6 @@ class OrderGovernanceStage(models.Model):
         translate=True,
         help="How the work of this stage is done; shown on the order while it is "
         "in this stage.",
-    )
-    norms_version = fields.Integer(
-        string="Norms Version",
-        readonly=True,
-        copy=False,
-        help="The version of the operating norms in force: 1 when they are first "
-        "published, one more at each publication (Publish Norms).",
-    )
-    require_norms_ack = fields.Boolean(
-        string="Require Reading the Norms",
-        help="Round robin and least loaded pass over the people who have not "
-        "acknowledged the version in force of this stage's norms.",
     )
     applicability_domain = fields.Char(
         string="Applies To",
