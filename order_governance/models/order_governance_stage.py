@@ -100,8 +100,15 @@ class OrderGovernanceStage(models.Model):
         help="Working time in which the SLA is counted. Empty: the working hours of "
         "the order's company.",
     )
+    # the stage's own field, not mail.activity.mixin's "next activity" (the norms'
+    # reading activities hang on the stage): neither related nor searched as it
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
+        string="Activity Type",
+        related=None,
+        search=None,
+        groups=None,
+        readonly=False,
         default=lambda self: self.env.ref("mail.mail_activity_data_todo", False),
         domain="[('res_model', 'in', (False, 'sale.order'))]",
         help="The activity given to the responsible person when an order enters "
