@@ -37,6 +37,7 @@ class OrderGovernanceNormsMixin(models.AbstractModel):
         string="Published Versions",
         readonly=True,
         copy=False,
+        groups="order_governance.group_governance_user",
     )
     norms_document_ids = fields.Many2many(
         comodel_name="ir.attachment",
@@ -50,6 +51,7 @@ class OrderGovernanceNormsMixin(models.AbstractModel):
     norms_ack_count = fields.Integer(
         string="Acknowledged",
         compute="_compute_norms_ack_count",
+        groups="order_governance.group_governance_user",
         help="People who acknowledged the version in force, among those you may see.",
     )
     norms_to_read = fields.Boolean(

@@ -1,5 +1,9 @@
+import importlib.util
+from pathlib import Path
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 
 from .common import GROUP_ADMIN, GROUP_USER, OrderGovernanceCase
@@ -320,3 +324,54 @@ class TestNorms(OrderGovernanceCase):
         self.assertTrue(self.prod_worker1.has_group(GROUP_USER))
         with self.assertRaises(AccessError):
             self.stage.with_user(self.prod_worker1).action_publish_norms()
+
+    def test_forms(self):
+        """The stage form has Publish Norms for administrators, the version in
+        force, the history and who has read; a salesman opens it without them. The
+        order form has I Have Read the Norms."""
+        Stage = self.env["order.governance.stage"]
+        arch = Stage.with_user(self.admin).get_view(view_type="form")["arch"]
+        for name in (
+            "action_publish_norms",
+            "action_view_norm_acks",
+            "norms_version_ids",
+            "norms_document_ids",
+            "require_norms_ack",
+        ):
+            self.assertIn(name, arch)
+        arch = Stage.with_user(self.prod_worker1).get_view(view_type="form")["arch"]
+        self.assertNotIn("action_publish_norms", arch)
+        salesman = Stage.with_user(self.salesman)
+        arch = salesman.get_view(view_type="form")["arch"]
+        self.assertNotIn("norms_version_ids", arch)
+        self.stage.with_user(self.salesman).read(["norms_version", "norms_to_read"])
+        arch = self.env["sale.order"].get_view(view_type="form")["arch"]
+        self.assertIn("action_governance_acknowledge_norms", arch)
+        action = self.stage.with_user(self.admin).action_view_norm_acks()
+        self.assertEqual(action["domain"], [("stage_id", "=", self.stage.id)])
+
+    def test_migration_starts_version_one(self):
+        """The 18.0.1.5.0 migration gives stages with norms version 1, their text
+        kept, and asks nobody to read them."""
+        stage = self.env["order.governance.stage"].create(
+            {"name": "Old stage", "company_id": self.company.id}
+        )
+        self.env.flush_all()
+        # as a database before the version: norms written, no version
+        self.env.cr.execute(
+            "UPDATE order_governance_stage SET norms = %s WHERE id = %s",
+            ['{"en_US": "<p>Old norms.</p>"}', stage.id],
+        )
+        self.env.invalidate_all()
+        path = Path(get_module_path("order_governance"))
+        spec = importlib.util.spec_from_file_location(
+            "og_post_migrate", path / "migrations/18.0.1.5.0/post-migrate.py"
+        )
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.4.0")
+        self.env.invalidate_all()
+        self.assertEqual(stage.norms_version, 1)
+        self.assertIn("Old norms", str(stage.norms_version_ids.norms))
+        self.assertFalse(self.reading_activities(stage))
+        self.assertEqual(self.stage.norms_version, 1)  # already started: unchanged
