@@ -87,6 +87,7 @@ class OrderGovernanceNormsMixin(models.AbstractModel):
     def create(self, vals_list):
         stages = super().create(vals_list)
         stages._governance_start_norms()
+        stages.filtered("norms_document_ids")._governance_attach_documents()
         return stages
 
     def write(self, vals):
