@@ -1,4 +1,5 @@
 from . import order_governance_impact_mixin  # first: models imported below use it
+from . import order_governance_norms_mixin
 from . import res_company
 from . import res_config_settings
 from . import res_users
@@ -16,6 +17,7 @@ from . import order_governance_hold
 from . import order_governance_flow_mixin
 from . import order_governance_promise_mixin
 from . import order_governance_customer_mixin
+from . import order_governance_norms_panel_mixin
 from . import sale_order
 from . import sale_order_line
 from . import account_move

@@ -33,6 +33,23 @@ class MailActivity(models.Model):
             self._governance_check_link()
         return super().write(vals)
 
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """Marking one's own norms-reading activity done acknowledges the version
+        in force, as I Have Read the Norms does; someone else's, never."""
+        reading_type = self.env.ref(
+            "order_governance.mail_activity_type_read_norms", raise_if_not_found=False
+        )
+        own = self.filtered(
+            lambda a: reading_type
+            and a.activity_type_id == reading_type
+            and a.res_model == "order.governance.stage"
+            and a.user_id == self.env.user
+        )
+        if own:
+            stages = self.env["order.governance.stage"].browse(own.mapped("res_id"))
+            stages.exists()._governance_record_acks(self.env.user)
+        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
     def _governance_check_link(self):
         """Closing a stay deletes its activities: only the module links them."""
         if not self.env.su:

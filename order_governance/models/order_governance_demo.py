@@ -47,6 +47,16 @@ class OrderGovernanceDemo(models.AbstractModel):
         self.env["order.governance.department.digest"]._cron_department_digest()
 
     @api.model
+    def _acknowledge_norms(self):
+        """The demo's people have read the norms in force of the stages they
+        execute: the health check finds none unread, the order form shows the
+        version in force without asking them to read it."""
+        stages = self.env["order.governance.stage"].search([("norms_version", ">", 0)])
+        for stage in stages:
+            for user in stage._governance_norms_readers():
+                stage._governance_record_acks(user)
+
+    @api.model
     def _walk(self, order, index):
         """Move ``order`` along the flow as the n-th demo order, with some rework
         and cancellations."""

@@ -1100,7 +1100,7 @@ class OrderGovernanceFlowMixin(models.AbstractModel):
                         )
                     )
                 users = assigner._assign_users(
-                    orders, department, preview=preview, notes=notes
+                    orders, department, preview=preview, notes=notes, stage=stage
                 )
                 for order in orders:
                     result[order.id] = {

@@ -112,6 +112,7 @@ class OrderGovernanceHealthFinding(models.TransientModel):
             checker._check_shadowed_rules,
             checker._check_unused_rules,
             checker._check_sla_calendars,
+            checker._check_norms_acknowledged,
         ):
             findings += check(stages, rules, companies)
         findings += checker._check_companies(companies)
@@ -280,6 +281,42 @@ class OrderGovernanceHealthFinding(models.TransientModel):
                             department.complete_name,
                         ),
                         department,
+                    )
+                )
+        return findings
+
+    @api.model
+    def _check_norms_acknowledged(self, stages, rules, companies):
+        """Every stage with published norms: who of its executing departments has
+        not acknowledged the version in force (one query for the acks)."""
+        published = stages.filtered("norms_version")
+        acks = self.env["order.governance.norm.ack"]._read_group(
+            [("stage_id", "in", published.ids)],
+            ["stage_id", "version"],
+            ["user_id:array_agg"],
+        )
+        read_by = {(stage.id, version): set(ids) for stage, version, ids in acks}
+        findings = []
+        for stage in published:
+            readers = stage._governance_norms_readers()
+            done = read_by.get((stage.id, stage.norms_version), set())
+            unread = readers.filtered(lambda u, d=done: u.id not in d)
+            if unread:
+                findings.append(
+                    self._finding(
+                        "norms_not_acknowledged",
+                        "warning",
+                        _(
+                            "%(count)s of %(total)s people of the executing "
+                            "departments of stage %(stage)s have not acknowledged "
+                            "version %(version)s of its operating norms: %(people)s.",
+                            count=len(unread),
+                            total=len(readers),
+                            stage=stage.name,
+                            version=stage.norms_version,
+                            people=", ".join(unread.mapped("name")),
+                        ),
+                        stage,
                     )
                 )
         return findings

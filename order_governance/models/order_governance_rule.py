@@ -210,13 +210,14 @@ class OrderGovernanceRule(models.Model):
             user=user.name,
         )
 
-    def _assign_users(self, orders, department, preview=False, notes=None):
+    def _assign_users(self, orders, department, preview=False, notes=None, stage=None):
         """Pick the responsible person of each order inside ``department``.
 
         ``self`` is the matching rule, or empty for the stage's fallback (manager).
         Returns ``{order id: res.users}`` (an empty recordset when nobody is found).
         With ``preview``, nothing is written (the pointer stays put). People absent
-        now are passed over (a manager for his deputy, then the parent manager);
+        now are passed over (a manager for his deputy, then the parent manager),
+        and so are those who have not read ``stage``'s norms when it requires it;
         ``notes``, a list, receives a sentence for each.
         """
         method = self.assignment if self else "manager"
@@ -249,11 +250,40 @@ class OrderGovernanceRule(models.Model):
                 )
             )
             members -= away
+        if stage and members:
+            members = self._governance_norms_readers_only(stage, members, notes)
+            if not members:  # nobody has read the norms: as the manager rule does
+                return dict.fromkeys(orders.ids, manager)
         if not members:
             return dict.fromkeys(orders.ids, nobody)
         if method == "round_robin":
             return self._assign_round_robin(orders, members, preview)
         return self._assign_least_loaded(orders, members, preview)
+
+    def _governance_norms_readers_only(self, stage, members, notes):
+        """``members`` without those who have not acknowledged the version in force
+        of ``stage``'s norms, when the stage requires it; ``notes`` says who."""
+        stage = stage.sudo()
+        if not stage.require_norms_ack or not stage.norms_version:
+            return members
+        readers = stage._governance_norms_acknowledged_by(members)
+        unread = members - readers
+        if unread and readers:
+            notes.append(
+                _(
+                    "passed over (has not read the norms v%(version)s): %(people)s",
+                    version=stage.norms_version,
+                    people=", ".join(unread.mapped("name")),
+                )
+            )
+        elif unread:
+            notes.append(
+                _(
+                    "nobody has read the norms v%(version)s: the manager takes it",
+                    version=stage.norms_version,
+                )
+            )
+        return readers
 
     def _assign_round_robin(self, orders, members, preview):
         """Deal the orders out in turn, after the last assignee."""

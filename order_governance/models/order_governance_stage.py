@@ -21,7 +21,7 @@ MAX_SLA_HOURS = 2000
 
 class OrderGovernanceStage(models.Model):
     _name = "order.governance.stage"
-    _inherit = ["order.governance.impact.mixin"]
+    _inherit = ["order.governance.impact.mixin", "order.governance.norms.mixin"]
     _description = "Governed Order Stage"
     _order = "sequence, id"
     _check_company_auto = True
@@ -100,8 +100,15 @@ class OrderGovernanceStage(models.Model):
         help="Working time in which the SLA is counted. Empty: the working hours of "
         "the order's company.",
     )
+    # the stage's own field, not mail.activity.mixin's "next activity" (the norms'
+    # reading activities hang on the stage): neither related nor searched as it
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
+        string="Activity Type",
+        related=None,
+        search=None,
+        groups=None,
+        readonly=False,
         default=lambda self: self.env.ref("mail.mail_activity_data_todo", False),
         domain="[('res_model', 'in', (False, 'sale.order'))]",
         help="The activity given to the responsible person when an order enters "
@@ -118,18 +125,6 @@ class OrderGovernanceStage(models.Model):
         translate=True,
         help="How the work of this stage is done; shown on the order while it is "
         "in this stage.",
-    )
-    norms_version = fields.Integer(
-        string="Norms Version",
-        readonly=True,
-        copy=False,
-        help="The version of the operating norms in force: 1 when they are first "
-        "published, one more at each publication (Publish Norms).",
-    )
-    require_norms_ack = fields.Boolean(
-        string="Require Reading the Norms",
-        help="Round robin and least loaded pass over the people who have not "
-        "acknowledged the version in force of this stage's norms.",
     )
     applicability_domain = fields.Char(
         string="Applies To",

@@ -71,6 +71,7 @@ class SaleOrder(models.Model):
         "sale.order",
         "order.governance.flow.mixin",
         "order.governance.promise.mixin",
+        "order.governance.norms.panel.mixin",
     ]
 
     owner_department_id = fields.Many2one(

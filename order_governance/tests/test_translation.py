@@ -210,6 +210,7 @@ class TestTranslation(OrderGovernanceCase):
                 "action_governance_hold": "暂停",
                 "governance_resume": "恢复",
                 "action_governance_reassign": "重新分配",
+                "action_governance_acknowledge_norms": "我已阅读作业规范",
             },
         )
         self.assertEqual(arch.xpath("//page[@name='governance']/@string"), ["管控"])
