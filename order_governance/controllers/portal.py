@@ -28,9 +28,8 @@ class CustomerPortal(portal.CustomerPortal):
             not access_token
             or not request.env.user._is_public()
             or request.httprequest.method != "GET"
-            # an address without language is the default language's: one with a
-            # language (the visitor's choice) is left as it is
-            or request.lang.code != request.env["ir.http"]._get_default_lang().code
+            # once: the language of a later visit is the visitor's choice (Odoo
+            # remembers the language of every visit in a cookie, chosen or not)
             or request.session.get(SESSION_KEY)
         ):
             return None
