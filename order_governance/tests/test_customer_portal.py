@@ -189,6 +189,9 @@ class TestCustomerPortal(HttpCase, OrderGovernanceCase):
         )
         self.partner.lang = "zh_CN"
         self.stage_production.with_context(lang="zh_CN").portal_name = "正在生产"
+        # Odoo's portal remembered the language of an earlier visit in a cookie:
+        # the e-mail's link still opens in the customer's language
+        self.opener.cookies.set("frontend_lang", "en_US")
         response, tree = self._page()
         self.assertIn("/zh_CN/my/orders/", response.url)
         self.assertEqual(self._steps(tree)[2], ("正在生产", True, False))
@@ -199,3 +202,8 @@ class TestCustomerPortal(HttpCase, OrderGovernanceCase):
         self.assertIn("订单进度", section)
         self.assertIn("预计完成日期：", section)
         self.assertNotIn("Where your order is", section)
+        # an address with a language is the visitor's choice
+        url = f"/en_US/my/orders/{self.order.id}?access_token={self.order.access_token}"
+        response = self.url_open(url)
+        self.assertNotIn("/zh_CN/", response.url)
+        self.assertIn(b"Where your order is", response.content)

@@ -56,6 +56,21 @@ class TestPaidEvent(OrderGovernanceCase):
         self.assertEqual(stay.moved_by_id, self.accountant)
         self.assertFalse(stay.is_rework)
 
+    def test_the_billing_users_payment_asks_the_customer_to_rate(self):
+        """A billing user with no sales rights registers the payment that ends
+        the order: its customer gets his rating request all the same."""
+        self.company.governance_rating_request = True
+        self.partner.email = "customer@example.com"
+        order, invoice = self.invoiced_order()
+        self.pay(invoice)
+        self.assertEqual(order.governance_stage_id, self.stage_done)
+        self.assertTrue(order.governance_rating_requested)
+        rating = self.env["rating.rating"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
+        self.assertEqual(rating.partner_id, self.partner)
+        self.assertFalse(rating.consumed)
+
     def test_a_partial_payment_does_not_move_it(self):
         order, invoice = self.invoiced_order()
         self.pay(invoice, amount=invoice.amount_total / 2)
