@@ -57,6 +57,26 @@ class OrderGovernanceDemo(models.AbstractModel):
                 stage._governance_record_acks(user)
 
     @api.model
+    def _assess(self):
+        """Last month's scorecards of the demo company, generated and closed by
+        its order management officer (each department's manager has a Scorecards
+        Ready activity), and this month's so far, in draft."""
+        officer = self.env.ref(
+            "order_governance.user_omc_manager", raise_if_not_found=False
+        )
+        if not officer:
+            return
+        Scorecard = self.env["order.governance.scorecard"].with_user(officer)
+        this_month = fields.Date.context_today(officer).replace(day=1)
+        last_month = (this_month - timedelta(days=1)).replace(day=1)
+        closed = Scorecard.browse(
+            Scorecard.governance_generate(last_month, this_month - timedelta(days=1))
+        )
+        closed._governance_notify_managers()
+        closed.action_close()
+        Scorecard.governance_generate(this_month, fields.Date.context_today(officer))
+
+    @api.model
     def _walk(self, order, index):
         """Move ``order`` along the flow as the n-th demo order, with some rework
         and cancellations."""
