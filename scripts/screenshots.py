@@ -484,6 +484,42 @@ def take_screenshots(odoo, browser, base_url, lang):
     shoot_meeting(odoo, browser, base_url, target)
     shoot_promises(odoo, browser, base_url, target)
     shoot_portal(odoo, base_url, lang, target)
+    shoot_assessment(odoo, browser, base_url, target)
+
+
+def shoot_assessment(odoo, browser, base_url, target):
+    """A closed department scorecard (its lines against the targets) and a
+    stage's operating norms (version in force, published versions, who read)."""
+    cards = odoo.call(
+        "order.governance.scorecard",
+        "search",
+        [("user_id", "=", False), ("state", "=", "closed"), ("line_ids", "!=", False)],
+        order="score desc",
+        limit=1,
+    )
+    if cards:
+        browser.open(
+            f"{base_url}{ACTION}.order_governance_scorecard_action/{cards[0]}",
+            ".o_form_view .o_field_one2many .o_data_row",
+        )
+        browser.screenshot(target("scorecard"))
+    stages = odoo.call(
+        "order.governance.stage",
+        "search",
+        [("norms_version", ">", 0), ("is_final", "=", False)],
+        order="sequence",
+        limit=1,
+    )
+    if stages:
+        browser.open(
+            f"{base_url}{ACTION}.order_governance_stage_action/{stages[0]}",
+            ".o_form_view .o_form_sheet",
+        )
+        browser.evaluate(
+            'document.querySelector(".o_notebook a.nav-link[name=norms]").click()'
+        )
+        browser.wait_idle(".o_notebook a.nav-link.active[name=norms]")
+        browser.screenshot(target("stage_norms"))
 
 
 def shoot_portal(odoo, base_url, lang, target):
