@@ -20,7 +20,6 @@ class OrderGovernanceNormsMixin(models.AbstractModel):
     _description = "Published and Acknowledged Operating Norms"
 
     norms_version = fields.Integer(
-        string="Norms Version",
         readonly=True,
         copy=False,
         help="The version of the operating norms in force: 1 when they are first "
