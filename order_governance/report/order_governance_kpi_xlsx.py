@@ -96,16 +96,16 @@ class OrderGovernanceKpiXlsx(models.AbstractModel):
             departments or self.env["hr.department"],
         )
         if period:
-            self._write_flow(
-                workbook,
-                workbook.add_worksheet(_("Flow")),
+            self._write_scorecards(
+                workbook.add_worksheet(_("Scorecards")),
                 styles,
                 period,
                 companies,
                 departments or self.env["hr.department"],
             )
-            self._write_scorecards(
-                workbook.add_worksheet(_("Scorecards")),
+            self._write_flow(
+                workbook,
+                workbook.add_worksheet(_("Flow")),
                 styles,
                 period,
                 companies,

@@ -20,8 +20,8 @@ SHEETS = [
     "Transitions",
     "Delivery",
     "Satisfaction",
-    "Flow",
     "Scorecards",
+    "Flow",
     "RACI",
 ]
 TRANSITIONS = [
