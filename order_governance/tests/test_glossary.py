@@ -50,6 +50,12 @@ GLOSSARY = {
     "Delivery Performance": "交付绩效",
     "Name for the Customer": "客户看到的名称",
     "Customer Satisfaction": "客户满意度",
+    "Scorecard": "考核表",
+    "KPI Targets": "KPI目标",
+    "Score": "得分",
+    "Version in Force": "现行版本",
+    "I Have Read the Norms": "我已阅读作业规范",
+    "Training Material": "培训资料",
 }
 # retired Chinese terms: (pattern, what to write instead)
 RETIRED = [
