@@ -1,3 +1,5 @@
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -71,6 +73,14 @@ class OrderGovernanceKpiTarget(models.Model):
     @api.constrains("kpi", "target", "weight")
     def _check_values(self):
         for target in self:
+            # NaN passes every comparison, and the web client cannot read it back
+            if not (math.isfinite(target.target) and math.isfinite(target.weight)):
+                raise ValidationError(
+                    _(
+                        "The target and the weight of %s must be numbers.",
+                        target.display_name,
+                    )
+                )
             if target.target < 0:
                 raise ValidationError(
                     _(

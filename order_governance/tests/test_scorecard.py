@@ -292,6 +292,9 @@ class TestScorecard(ScorecardCase):
             {"kpi": "rework_rate", "target": 101},
             {"kpi": "avg_stage_hours", "target": 5, "weight": 0},
             {"kpi": "avg_stage_hours", "target": 5, "weight": -2},
+            {"kpi": "avg_stage_hours", "target": float("nan")},
+            {"kpi": "avg_stage_hours", "target": float("inf")},
+            {"kpi": "avg_stage_hours", "target": 5, "weight": float("nan")},
         ):
             with self.assertRaises(ValidationError), self.cr.savepoint():
                 self.Target.create(
